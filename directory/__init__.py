@@ -1,0 +1,25 @@
+"""Ketamine Therapy Access Map: a sourced directory and map of ketamine-therapy providers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from directory import cli, db, errors, settings
+from directory.views import register_blueprints
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Create the application: settings, database, blueprints, error handlers, CLI."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(settings.PROJECT_ROOT / "templates"),
+    )
+    settings.load_settings(app, test_config)
+    db.init_app(app)
+    register_blueprints(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    return app

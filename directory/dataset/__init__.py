@@ -1,0 +1,1 @@
+"""The curated dataset: its schema, loading and validation, the database build, synthetic data."""

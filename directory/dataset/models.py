@@ -1,0 +1,344 @@
+"""The curated dataset's schema: providers and jurisdictions as typed, validated models.
+
+These models are the single definition of the data format. The JSON Schemas published in
+``data/schema/`` are generated from them (``flask --app directory schema``), and a test
+checks that the published files match.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import (
+    AnyHttpUrl,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from directory.dataset.codes import is_country_code, is_currency_code, is_jurisdiction_code
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=2, max_length=120)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+Url = Annotated[str, StringConstraints(strip_whitespace=True, min_length=8, max_length=2000)]
+
+
+class TreatmentCode(StrEnum):
+    """The kinds of ketamine treatment the directory distinguishes."""
+
+    IV_INFUSION = "iv_infusion"
+    IM_INJECTION = "im_injection"
+    ESKETAMINE_NASAL = "esketamine_nasal"
+    ORAL_SUBLINGUAL = "oral_sublingual"
+    KETAMINE_ASSISTED_PSYCHOTHERAPY = "ketamine_assisted_psychotherapy"
+    AT_HOME_TELEHEALTH = "at_home_telehealth"
+
+
+class PaymentOption(StrEnum):
+    """How a patient can pay."""
+
+    CASH = "cash"
+    PRIVATE_INSURANCE = "private_insurance"
+    PUBLIC_INSURANCE = "public_insurance"
+    FINANCING = "financing"
+    SLIDING_SCALE = "sliding_scale"
+
+
+class QualitySignal(StrEnum):
+    """Signals of care quality a provider states about itself."""
+
+    SPRAVATO_REMS_CERTIFIED = "spravato_rems_certified"
+    PHYSICIAN_OVERSIGHT = "physician_oversight"
+    ANAESTHESIA_STAFF = "anaesthesia_staff"
+    PSYCHIATRIST_LED = "psychiatrist_led"
+    INTEGRATED_THERAPY = "integrated_therapy"
+    PROFESSIONAL_BODY_MEMBER = "professional_body_member"
+    ACCREDITED_FACILITY = "accredited_facility"
+    OTHER = "other"
+
+
+class NoteTopic(StrEnum):
+    """What a jurisdiction's regulatory note is about."""
+
+    LEGAL_STATUS = "legal_status"
+    ESKETAMINE_APPROVAL = "esketamine_approval"
+    PUBLIC_FUNDING = "public_funding"
+    TELEHEALTH_PRESCRIBING = "telehealth_prescribing"
+    OTHER = "other"
+
+
+Status = Literal["active", "temporarily_closed", "closed"]
+YesNoUnknown = Literal["yes", "no", "unknown"]
+Precision = Literal["address", "postal_code", "city"]
+PriceUnit = Literal["per_session", "per_initial_series", "per_month"]
+JurisdictionKind = Literal["country", "state", "province", "territory", "nation", "union"]
+
+
+class Strict(BaseModel):
+    """Base model: unknown keys are errors, so a typo never silently drops a fact."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _not_in_future(value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+    today = (info.context or {}).get("today") or dt.date.today()
+    if value is not None and value > today:
+        raise ValueError(f"date {value.isoformat()} is in the future")
+    return value
+
+
+def _check_url(value: str) -> str:
+    AnyHttpUrl(value)  # raises on anything that is not an http(s) URL
+    return value
+
+
+class Source(Strict):
+    """Where a fact comes from."""
+
+    url: Url
+    title: ShortText | None = None
+    published: dt.date | None = Field(None, description="The date the source itself shows.")
+    retrieved: dt.date = Field(description="The date the source was read.")
+    note: ShortText | None = None
+
+    _dates = field_validator("published", "retrieved")(_not_in_future)
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        return _check_url(value)
+
+
+class Location(Strict):
+    """A physical site of a provider."""
+
+    label: ShortText | None = None
+    street: ShortText | None = None
+    city: ShortText
+    postal_code: Annotated[str, StringConstraints(strip_whitespace=True, max_length=16)] | None = (
+        None
+    )
+    region: Annotated[str, StringConstraints(max_length=10)] | None = None
+    country: Annotated[str, StringConstraints(min_length=2, max_length=2)]
+    latitude: float | None = Field(None, ge=-90, le=90)
+    longitude: float | None = Field(None, ge=-180, le=180)
+    precision: Precision | None = None
+
+    @field_validator("country")
+    @classmethod
+    def _known_country(cls, value: str) -> str:
+        if not is_country_code(value):
+            raise ValueError(f"unknown ISO 3166-1 country code {value!r}")
+        return value
+
+    @field_validator("region")
+    @classmethod
+    def _region_shape(cls, value: str | None) -> str | None:
+        if value is not None and not is_jurisdiction_code(value):
+            raise ValueError(f"{value!r} is not an ISO 3166-2 code such as US-TX")
+        return value
+
+    @model_validator(mode="after")
+    def _coordinates_complete(self) -> Location:
+        has_lat, has_lon = self.latitude is not None, self.longitude is not None
+        if has_lat != has_lon:
+            raise ValueError("latitude and longitude must be given together")
+        if has_lat and self.precision is None:
+            raise ValueError("precision is required when coordinates are given")
+        if self.region is not None and not self.region.startswith(self.country + "-"):
+            raise ValueError(f"region {self.region} is not in country {self.country}")
+        return self
+
+
+class Price(Strict):
+    """A published price range for one treatment."""
+
+    min: float = Field(ge=0)
+    max: float = Field(ge=0)
+    currency: Annotated[str, StringConstraints(min_length=3, max_length=3)]
+    unit: PriceUnit
+    includes: ShortText | None = None
+    as_of: dt.date
+    source: Url
+
+    _as_of = field_validator("as_of")(_not_in_future)
+
+    @field_validator("currency")
+    @classmethod
+    def _known_currency(cls, value: str) -> str:
+        if not is_currency_code(value):
+            raise ValueError(f"unknown ISO 4217 currency code {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Price:
+        if self.min > self.max:
+            raise ValueError(f"minimum {self.min:g} is above maximum {self.max:g}")
+        return self
+
+
+class Treatment(Strict):
+    """One treatment a provider offers, with its price when published."""
+
+    code: TreatmentCode
+    notes: LongText | None = None
+    price: Price | None = None
+
+
+class QualityClaim(Strict):
+    """A quality signal and the provider's own words for it."""
+
+    code: QualitySignal
+    detail: ShortText | None = None
+
+
+class Screening(Strict):
+    """What a provider requires before treatment."""
+
+    referral_required: YesNoUnknown = "unknown"
+    requirements: list[ShortText] = []
+    notes: LongText | None = None
+
+
+class ProviderNote(Strict):
+    """A regulatory note specific to one provider; its sources are URLs of the record's sources."""
+
+    text: LongText
+    as_of: dt.date
+    sources: list[Url] = Field(min_length=1)
+
+    _as_of = field_validator("as_of")(_not_in_future)
+
+
+class Verification(Strict):
+    """Who confirmed the record's facts, and when; empty until someone has."""
+
+    date: dt.date | None = None
+    by: ShortText | None = None
+
+    _date = field_validator("date")(_not_in_future)
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> Verification:
+        if (self.date is None) != (self.by is None):
+            raise ValueError("last_verified needs both a date and who verified")
+        return self
+
+
+class Provider(Strict):
+    """A ketamine-therapy provider as curated in ``data/providers/<id>.yaml``."""
+
+    id: Slug
+    name: ShortText
+    organisation: ShortText | None = None
+    status: Status = "active"
+    illustrative: bool = False
+    website: Url | None = None
+    phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] | None = None
+    locations: list[Location] = []
+    telehealth_areas: list[str] = []
+    treatments: list[Treatment] = Field(min_length=1)
+    payment_options: list[PaymentOption] = []
+    accepting_new_patients: YesNoUnknown = "unknown"
+    quality_signals: list[QualityClaim] = []
+    screening: Screening = Field(default_factory=Screening)
+    regulatory_notes: list[ProviderNote] = []
+    sources: list[Source] = Field(min_length=1)
+    last_verified: Verification = Field(default_factory=Verification)
+    do_not_list: bool = False
+
+    @field_validator("website")
+    @classmethod
+    def _http_website(cls, value: str | None) -> str | None:
+        return None if value is None else _check_url(value)
+
+    @field_validator("telehealth_areas")
+    @classmethod
+    def _areas_are_codes(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not is_jurisdiction_code(value):
+                raise ValueError(f"{value!r} is not a jurisdiction code such as US or US-TX")
+        return values
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Provider:
+        if not self.locations and not self.telehealth_areas:
+            raise ValueError("a provider needs at least one location or telehealth area")
+        codes = [t.code for t in self.treatments]
+        if len(codes) != len(set(codes)):
+            raise ValueError("a treatment code is listed twice")
+        source_urls = {s.url for s in self.sources}
+        for treatment in self.treatments:
+            if treatment.price and treatment.price.source not in source_urls:
+                raise ValueError(
+                    f"price source {treatment.price.source} of {treatment.code} "
+                    "is not among the record's sources"
+                )
+        for note in self.regulatory_notes:
+            missing = [url for url in note.sources if url not in source_urls]
+            if missing:
+                raise ValueError(f"regulatory note cites {missing[0]}, not among the sources")
+        return self
+
+
+class CrisisLine(Strict):
+    """A crisis service people can reach at any time."""
+
+    name: ShortText
+    phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] | None = None
+    text: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] | None = None
+    url: Url | None = None
+    hours: ShortText | None = None
+    sources: list[Source] = Field(min_length=1)
+
+
+class JurisdictionNote(Strict):
+    """A plain-language regulatory note with its sources and as-of date."""
+
+    topic: NoteTopic
+    text: LongText
+    as_of: dt.date
+    sources: list[Source] = Field(min_length=1)
+
+    _as_of = field_validator("as_of")(_not_in_future)
+
+
+class Jurisdiction(Strict):
+    """A country, subdivision or union, as curated in ``data/jurisdictions/<code>.yaml``."""
+
+    code: str
+    name: ShortText
+    parent: str | None = None
+    kind: JurisdictionKind
+    currency: Annotated[str, StringConstraints(min_length=3, max_length=3)] | None = None
+    notes: list[JurisdictionNote] = []
+    crisis_lines: list[CrisisLine] = []
+
+    @field_validator("code", "parent")
+    @classmethod
+    def _is_code(cls, value: str | None) -> str | None:
+        if value is not None and not is_jurisdiction_code(value):
+            raise ValueError(f"{value!r} is not a jurisdiction code such as US, US-TX or EU")
+        return value
+
+    @field_validator("currency")
+    @classmethod
+    def _known_currency(cls, value: str | None) -> str | None:
+        if value is not None and not is_currency_code(value):
+            raise ValueError(f"unknown ISO 4217 currency code {value!r}")
+        return value
+
+
+def slug_is_valid(value: str) -> bool:
+    """Whether ``value`` is a valid provider id."""
+    return re.fullmatch(SLUG_PATTERN, value) is not None

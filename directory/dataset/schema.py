@@ -1,0 +1,189 @@
+"""The database's tables: normalised, with foreign keys, full-text search and a spatial index.
+
+All tables are plain SQLite tables (plus one FTS5 and one R*Tree virtual table), so the built
+file opens as it is in Datasette or the ``sqlite3`` shell.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+_TEXT, _INT, _REAL = str, int, float
+
+
+def create_schema(db: sqlite_utils.Database) -> None:
+    """Create every table, empty, in ``db``."""
+    db.table("meta").create({"key": _TEXT, "value": _TEXT}, pk="key")
+    db.table("sources").create(
+        {
+            "id": _INT,
+            "url": _TEXT,
+            "title": _TEXT,
+            "published": _TEXT,
+            "retrieved": _TEXT,
+            "note": _TEXT,
+        },
+        pk="id",
+        not_null={"url", "retrieved"},
+    )
+    db.table("treatment_types").create({"code": _TEXT, "label": _TEXT}, pk="code")
+    db.table("jurisdictions").create(
+        {"code": _TEXT, "name": _TEXT, "parent": _TEXT, "kind": _TEXT, "currency": _TEXT},
+        pk="code",
+        foreign_keys=[("parent", "jurisdictions", "code")],
+        not_null={"name", "kind"},
+    )
+    db.table("jurisdiction_notes").create(
+        {
+            "id": _INT,
+            "jurisdiction_code": _TEXT,
+            "position": _INT,
+            "topic": _TEXT,
+            "text": _TEXT,
+            "as_of": _TEXT,
+        },
+        pk="id",
+        foreign_keys=[("jurisdiction_code", "jurisdictions", "code")],
+        not_null={"jurisdiction_code", "topic", "text", "as_of"},
+    )
+    db.table("jurisdiction_note_sources").create(
+        {"note_id": _INT, "source_id": _INT},
+        pk=("note_id", "source_id"),
+        foreign_keys=[("note_id", "jurisdiction_notes", "id"), ("source_id", "sources", "id")],
+    )
+    db.table("crisis_lines").create(
+        {
+            "id": _INT,
+            "jurisdiction_code": _TEXT,
+            "position": _INT,
+            "name": _TEXT,
+            "phone": _TEXT,
+            "text": _TEXT,
+            "url": _TEXT,
+            "hours": _TEXT,
+        },
+        pk="id",
+        foreign_keys=[("jurisdiction_code", "jurisdictions", "code")],
+    )
+    db.table("crisis_line_sources").create(
+        {"crisis_line_id": _INT, "source_id": _INT},
+        pk=("crisis_line_id", "source_id"),
+        foreign_keys=[("crisis_line_id", "crisis_lines", "id"), ("source_id", "sources", "id")],
+    )
+    db.table("providers").create(
+        {
+            "id": _TEXT,
+            "name": _TEXT,
+            "organisation": _TEXT,
+            "status": _TEXT,
+            "illustrative": _INT,
+            "do_not_list": _INT,
+            "website": _TEXT,
+            "phone": _TEXT,
+            "region": _TEXT,
+            "country": _TEXT,
+            "accepting_new_patients": _TEXT,
+            "referral_required": _TEXT,
+            "screening_notes": _TEXT,
+            "last_verified_date": _TEXT,
+            "last_verified_by": _TEXT,
+            "search_text": _TEXT,
+        },
+        pk="id",
+        not_null={"name", "status", "illustrative", "do_not_list"},
+    )
+    db.table("locations").create(
+        {
+            "id": _INT,
+            "provider_id": _TEXT,
+            "position": _INT,
+            "label": _TEXT,
+            "street": _TEXT,
+            "city": _TEXT,
+            "postal_code": _TEXT,
+            "region": _TEXT,
+            "country": _TEXT,
+            "latitude": _REAL,
+            "longitude": _REAL,
+            "precision": _TEXT,
+        },
+        pk="id",
+        foreign_keys=[("provider_id", "providers", "id")],
+        not_null={"provider_id", "latitude", "longitude", "country"},
+    )
+    db.execute(
+        "CREATE VIRTUAL TABLE locations_rtree USING rtree(id, min_lat, max_lat, min_lon, max_lon)"
+    )
+    db.table("treatments").create(
+        {
+            "provider_id": _TEXT,
+            "code": _TEXT,
+            "notes": _TEXT,
+            "price_min": _REAL,
+            "price_max": _REAL,
+            "currency": _TEXT,
+            "unit": _TEXT,
+            "includes": _TEXT,
+            "as_of": _TEXT,
+            "source_url": _TEXT,
+        },
+        pk=("provider_id", "code"),
+        foreign_keys=[("provider_id", "providers", "id"), ("code", "treatment_types", "code")],
+    )
+    db.table("payment_options").create(
+        {"provider_id": _TEXT, "option": _TEXT},
+        pk=("provider_id", "option"),
+        foreign_keys=[("provider_id", "providers", "id")],
+    )
+    db.table("quality_signals").create(
+        {"provider_id": _TEXT, "position": _INT, "code": _TEXT, "detail": _TEXT},
+        pk=("provider_id", "position"),
+        foreign_keys=[("provider_id", "providers", "id")],
+    )
+    db.table("screening_requirements").create(
+        {"provider_id": _TEXT, "position": _INT, "text": _TEXT},
+        pk=("provider_id", "position"),
+        foreign_keys=[("provider_id", "providers", "id")],
+    )
+    db.table("telehealth_areas").create(
+        {"provider_id": _TEXT, "jurisdiction_code": _TEXT},
+        pk=("provider_id", "jurisdiction_code"),
+        foreign_keys=[
+            ("provider_id", "providers", "id"),
+            ("jurisdiction_code", "jurisdictions", "code"),
+        ],
+    )
+    db.table("provider_notes").create(
+        {"id": _INT, "provider_id": _TEXT, "position": _INT, "text": _TEXT, "as_of": _TEXT},
+        pk="id",
+        foreign_keys=[("provider_id", "providers", "id")],
+    )
+    db.table("provider_note_sources").create(
+        {"note_id": _INT, "source_id": _INT},
+        pk=("note_id", "source_id"),
+        foreign_keys=[("note_id", "provider_notes", "id"), ("source_id", "sources", "id")],
+    )
+    db.table("provider_sources").create(
+        {"provider_id": _TEXT, "position": _INT, "source_id": _INT},
+        pk=("provider_id", "position"),
+        foreign_keys=[("provider_id", "providers", "id"), ("source_id", "sources", "id")],
+    )
+
+
+def finish_schema(db: sqlite_utils.Database) -> None:
+    """Add the indexes and the full-text index once the rows are in (faster than before)."""
+    db.table("locations").create_index(["provider_id"])
+    db.table("locations").create_index(["latitude", "longitude"])
+    db.table("locations").create_index(["region"])
+    db.table("providers").create_index(["region"])
+    db.table("providers").create_index(["status", "do_not_list"])
+    db.table("treatments").create_index(["code", "price_min"])
+    db.table("payment_options").create_index(["option"])
+    db.table("telehealth_areas").create_index(["jurisdiction_code"])
+    db.table("jurisdictions").create_index(["parent"])
+    db.table("provider_sources").create_index(["source_id"])
+    db.table("providers").enable_fts(
+        ["name", "organisation", "search_text"],
+        fts_version="FTS5",
+        tokenize="unicode61 remove_diacritics 2",
+    )

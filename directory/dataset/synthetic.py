@@ -1,0 +1,128 @@
+"""Synthetic providers for benchmarks and scale tests; every record is flagged illustrative.
+
+Synthetic sets are written to their own folder (``providers.jsonl`` plus a copy of the real
+jurisdictions) and are never mixed into ``data/``. Locations are scattered around real US ZIP
+code centroids so that density follows where people live.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import zipcodes
+
+from directory.dataset.models import PaymentOption, TreatmentCode
+
+SYNTHETIC_SOURCE = {
+    "url": "https://example.org/synthetic-provider",
+    "title": "Synthetic record generated for testing",
+    "retrieved": "2025-01-01",
+    "note": "Generated; not a real provider.",
+}
+
+_PRICE_RANGES = {
+    TreatmentCode.IV_INFUSION: (300, 900, "per_session"),
+    TreatmentCode.IM_INJECTION: (250, 600, "per_session"),
+    TreatmentCode.ESKETAMINE_NASAL: (600, 1200, "per_session"),
+    TreatmentCode.ORAL_SUBLINGUAL: (150, 400, "per_session"),
+    TreatmentCode.KETAMINE_ASSISTED_PSYCHOTHERAPY: (350, 700, "per_session"),
+    TreatmentCode.AT_HOME_TELEHEALTH: (100, 250, "per_month"),
+}
+_WORDS = ["North", "Harbor", "Summit", "Cedar", "River", "Lakeside", "Valley", "Pine", "Bright"]
+_KINDS = ["Ketamine Clinic", "Infusion Center", "Wellness", "Mental Health", "Psychiatry"]
+
+
+@cache
+def _anchors() -> list[tuple[float, float, str, str, str]]:
+    """(lat, lon, city, state, zip) for every active standard US ZIP code."""
+    anchors = []
+    for entry in zipcodes.list_all():  # type: ignore[no-untyped-call]
+        if entry["zip_code_type"] == "STANDARD" and entry["lat"] and entry["long"]:
+            anchors.append(
+                (
+                    float(entry["lat"]),
+                    float(entry["long"]),
+                    entry["city"],
+                    entry["state"],
+                    entry["zip_code"],
+                )
+            )
+    return anchors
+
+
+def synthetic_provider(number: int, rng: random.Random) -> dict[str, Any]:
+    """One synthetic provider record (a plain dict in the dataset's format)."""
+    latitude, longitude, city, state, zip_code = rng.choice(_anchors())
+    latitude = max(-90.0, min(90.0, latitude + rng.uniform(-0.05, 0.05)))
+    longitude = max(-180.0, min(180.0, longitude + rng.uniform(-0.05, 0.05)))
+    codes = rng.sample(list(TreatmentCode), k=rng.randint(1, 3))
+    treatments = []
+    for code in codes:
+        low, high, unit = _PRICE_RANGES[code]
+        price_min = rng.randrange(low, high, 25)
+        treatments.append(
+            {
+                "code": code.value,
+                "price": {
+                    "min": price_min,
+                    "max": price_min + rng.randrange(0, 300, 25),
+                    "currency": "USD",
+                    "unit": unit,
+                    "as_of": "2025-01-01",
+                    "source": SYNTHETIC_SOURCE["url"],
+                },
+            }
+        )
+    telehealth = TreatmentCode.AT_HOME_TELEHEALTH in codes
+    return {
+        "id": f"synthetic-{number:06d}",
+        "name": f"{rng.choice(_WORDS)} {rng.choice(_KINDS)} {number} (synthetic)",
+        "status": rng.choices(["active", "temporarily_closed", "closed"], [90, 5, 5])[0],
+        "illustrative": True,
+        "phone": f"+1 555-{number // 10000 % 1000:03d}-{number % 10000:04d}",
+        "locations": [
+            {
+                "street": f"{rng.randint(1, 9999)} Example Street",
+                "city": city,
+                "postal_code": zip_code,
+                "region": f"US-{state}",
+                "country": "US",
+                "latitude": round(latitude, 5),
+                "longitude": round(longitude, 5),
+                "precision": "address",
+            }
+        ],
+        "telehealth_areas": [f"US-{state}"] if telehealth else [],
+        "treatments": treatments,
+        "payment_options": sorted(
+            rng.sample([o.value for o in PaymentOption], k=rng.randint(1, 3))
+        ),
+        "accepting_new_patients": rng.choice(["yes", "no", "unknown"]),
+        "sources": [SYNTHETIC_SOURCE],
+    }
+
+
+def synthetic_providers(count: int, seed: int = 1) -> Iterator[dict[str, Any]]:
+    """``count`` synthetic providers; the same seed gives the same records."""
+    rng = random.Random(seed)
+    for number in range(1, count + 1):
+        yield synthetic_provider(number, rng)
+
+
+def write_synthetic_dataset(folder: Path, count: int, jurisdictions: Path, seed: int = 1) -> Path:
+    """Write a synthetic dataset folder with ``count`` providers and the real jurisdictions."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "jurisdictions"
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(jurisdictions, target)
+    with (folder / "providers.jsonl").open("w", encoding="utf-8") as out:
+        for record in synthetic_providers(count, seed):
+            out.write(json.dumps(record, separators=(",", ":")) + "\n")
+    return folder

@@ -1,0 +1,54 @@
+"""Error handlers: JSON for the API and health check, HTML pages elsewhere; never a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from directory.db import DatabaseUnavailable
+
+log = logging.getLogger(__name__)
+
+
+def wants_json() -> bool:
+    """Whether the current request is for the API or another machine-readable route."""
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def _render(status: int, title: str, message: str) -> tuple[Response | str, int]:
+    if wants_json():
+        return jsonify({"error": message}), status
+    return render_template("error.html", status=status, title=title, message=message), status
+
+
+def _http_error(error: HTTPException) -> tuple[Response | str, int]:
+    status = error.code or 500
+    return _render(status, error.name, error.description or error.name)
+
+
+def _database_unavailable(error: DatabaseUnavailable) -> tuple[Response | str, int]:
+    log.error("database unavailable: %s", error)
+    response, status = _render(
+        503,
+        "Temporarily unavailable",
+        "The directory's database is not available right now. Please try again shortly.",
+    )
+    if wants_json() and isinstance(response, Response):
+        response = jsonify(
+            {"status": "unavailable", "error": "the database is missing or unreadable"}
+        )
+    return response, status
+
+
+def _unexpected(error: Exception) -> tuple[Response | str, int]:
+    log.exception("unexpected error", exc_info=error)
+    return _http_error(InternalServerError())
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers on ``app``."""
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(DatabaseUnavailable, _database_unavailable)
+    app.register_error_handler(Exception, _unexpected)

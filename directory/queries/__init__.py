@@ -1,0 +1,1 @@
+"""The data-access layer: every SQL statement the app runs lives in this package."""

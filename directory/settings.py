@@ -1,0 +1,95 @@
+"""The settings table: every setting declared once, with its default and help text.
+
+Settings are read in layers, later ones winning: the defaults below, then
+``instance/settings.toml`` if present, then ``DIRECTORY_*`` environment variables, then
+the mapping a test passes to :func:`directory.create_app`.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One configurable value."""
+
+    name: str
+    default: Any
+    help: str
+
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("DATA_DIR", str(PROJECT_ROOT / "data"), "Folder of the curated dataset."),
+    Setting(
+        "DATABASE",
+        "",
+        "Path of the built SQLite database; empty means instance/directory.db.",
+    ),
+    Setting(
+        "GAZETTEER",
+        "",
+        "Path of the offline gazetteer database; empty means instance/gazetteer.db.",
+    ),
+    Setting("GEOCODER", "offline", "Geocoder: 'offline' (default, no network) or 'nominatim'."),
+    Setting(
+        "NOMINATIM_URL",
+        "https://nominatim.openstreetmap.org",
+        "Base URL of the Nominatim service, used only when GEOCODER is 'nominatim'.",
+    ),
+    Setting(
+        "GEOCODER_USER_AGENT",
+        "ketamine-access-map/0.1 (self-hosted directory)",
+        "User agent sent to an online geocoder, identifying this deployment.",
+    ),
+    Setting(
+        "TILE_URL",
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "Map tile URL template; point it at your own tile server if you run one.",
+    ),
+    Setting(
+        "TILE_ATTRIBUTION",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+        "Attribution shown on the map for the tiles.",
+    ),
+    Setting("SECRET_KEY", "", "Key that signs sessions and CSRF tokens; set it in production."),
+    Setting("STALE_AFTER_DAYS", 365, "Records not verified for this many days are flagged."),
+    Setting("HSTS", False, "Send Strict-Transport-Security (only behind HTTPS)."),
+)
+
+ENV_PREFIX = "DIRECTORY"
+
+
+def _coerce(value: Any, default: Any) -> Any:
+    if isinstance(default, bool) and isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int) and not isinstance(default, bool) and isinstance(value, str):
+        return int(value)
+    return value
+
+
+def load_settings(app: Flask, overrides: dict[str, Any] | None = None) -> None:
+    """Fill ``app.config`` from the settings layers."""
+    for setting in SETTINGS:
+        app.config.setdefault(setting.name, setting.default)
+    instance_file = Path(app.instance_path) / "settings.toml"
+    if instance_file.exists():
+        with instance_file.open("rb") as handle:
+            app.config.from_mapping(tomllib.load(handle))
+    app.config.from_prefixed_env(ENV_PREFIX)
+    if overrides:
+        app.config.from_mapping(overrides)
+    for setting in SETTINGS:
+        app.config[setting.name] = _coerce(app.config[setting.name], setting.default)
+    instance = Path(app.instance_path)
+    if not app.config["DATABASE"]:
+        app.config["DATABASE"] = str(instance / "directory.db")
+    if not app.config["GAZETTEER"]:
+        app.config["GAZETTEER"] = str(instance / "gazetteer.db")
