@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from directory.views import health
+from directory.views import api, health, map, public
 
 
 def register_blueprints(app: Flask) -> None:
     """Attach every blueprint to ``app``."""
-    app.register_blueprint(health.blueprint)
+    for module in (health, public, map, api):
+        app.register_blueprint(module.blueprint)

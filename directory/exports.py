@@ -1,0 +1,153 @@
+"""Serialising search results, providers and regions for the API: JSON, GeoJSON and CSV.
+
+Plain functions over the search and query results; the field names here are the API's
+contract, documented in :mod:`directory.openapi`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import asdict
+from typing import Any
+
+from flask import url_for
+
+from directory.finder import Finding
+from directory.queries.providers import ProviderDetail
+from directory.queries.regions import RegionDetail
+from directory.search import Hit
+
+CSV_COLUMNS = (
+    "id",
+    "name",
+    "status",
+    "illustrative",
+    "distance_km",
+    "latitude",
+    "longitude",
+    "city",
+    "region",
+    "country",
+    "treatments",
+    "lowest_session_price",
+    "currency",
+    "payment_options",
+    "accepting_new_patients",
+    "url",
+)
+
+
+def hit_json(hit: Hit) -> dict[str, Any]:
+    """One result row."""
+    return {
+        "id": hit.id,
+        "name": hit.name,
+        "distance_km": round(hit.distance_km, 3) if hit.distance_km is not None else None,
+        "latitude": hit.latitude,
+        "longitude": hit.longitude,
+        "city": hit.city,
+        "region": hit.region,
+        "country": hit.country,
+        "status": hit.status,
+        "illustrative": hit.illustrative,
+        "accepting_new_patients": hit.accepting_new_patients,
+        "treatments": hit.treatments,
+        "payment_options": hit.payment_options,
+        "url": url_for("api.provider", provider_id=hit.id, _external=True),
+    }
+
+
+def search_json(finding: Finding) -> dict[str, Any]:
+    """The ``/api/providers`` document."""
+    result = finding.result
+    return {
+        "location": finding.place.as_json() if finding.place else None,
+        "total": result.total,
+        "page": result.page,
+        "per_page": result.per_page,
+        "pages": result.pages,
+        "unit": finding.params.unit,
+        "radius": finding.params.radius if finding.place else None,
+        "results": [hit_json(hit) for hit in result.hits],
+        "nearest": hit_json(result.nearest) if result.nearest else None,
+        "telehealth": [hit_json(hit) for hit in result.telehealth],
+    }
+
+
+def feature_collection(finding: Finding) -> dict[str, Any]:
+    """The results as an RFC 7946 FeatureCollection; providers without a location are left out."""
+    features = []
+    for hit in finding.result.hits:
+        if hit.latitude is None or hit.longitude is None:
+            continue
+        properties = hit_json(hit)
+        del properties["latitude"], properties["longitude"]
+        features.append(
+            {
+                "type": "Feature",
+                "id": hit.id,
+                # RFC 7946: positions are [longitude, latitude].
+                "geometry": {"type": "Point", "coordinates": [hit.longitude, hit.latitude]},
+                "properties": properties,
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _csv_safe(value: object) -> object:
+    """Neutralise spreadsheet formulas in text cells (CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def csv_text(finding: Finding) -> str:
+    """The results as CSV with a header row."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for hit in finding.result.hits:
+        cheapest = hit.lowest_session_price
+        row = hit_json(hit) | {
+            "treatments": " ".join(t["code"] for t in hit.treatments),
+            "payment_options": " ".join(hit.payment_options),
+            "lowest_session_price": cheapest["price_min"] if cheapest else None,
+            "currency": cheapest["currency"] if cheapest else None,
+            "illustrative": int(hit.illustrative),
+        }
+        writer.writerow([_csv_safe(row[column]) for column in CSV_COLUMNS])
+    return out.getvalue()
+
+
+def provider_json(detail: ProviderDetail) -> dict[str, Any]:
+    """A provider with every section."""
+    document = asdict(detail)
+    document.pop("do_not_list", None)
+    document["last_verified"] = {"date": document.pop("last_verified_date"), "by": document.pop("last_verified_by")}
+    document["screening"] = {
+        "referral_required": document.pop("referral_required"),
+        "requirements": document.pop("screening_requirements"),
+        "notes": document.pop("screening_notes"),
+    }
+    return document
+
+
+def region_summary(row: dict[str, Any]) -> dict[str, Any]:
+    """One row of the region list."""
+    return {
+        "code": row["code"],
+        "name": row["name"],
+        "kind": row["kind"],
+        "parent": row["parent"],
+        "currency": row["currency"],
+        "providers": row["located"],
+        "telehealth_providers": row["telehealth"],
+        "notes": row["notes"],
+        "url": url_for("api.region", code=row["code"], _external=True),
+    }
+
+
+def region_json(detail: RegionDetail) -> dict[str, Any]:
+    """A jurisdiction with notes, inherited notes and crisis lines."""
+    return asdict(detail)

@@ -1,0 +1,327 @@
+"""The OpenAPI 3.1 description of the API, declared as data next to the code it describes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from directory.dataset.models import PaymentOption, TreatmentCode
+from directory.search_params import ACCEPTING_VALUES, MAX_PAGE, MAX_PER_PAGE
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    kind = schema["type"]
+    return schema | {"type": [kind, "null"] if isinstance(kind, str) else [*kind, "null"]}
+
+
+_STRING = {"type": "string"}
+_NUMBER = {"type": "number"}
+
+SEARCH_PARAMETERS: list[dict[str, Any]] = [
+    {
+        "name": "near",
+        "in": "query",
+        "description": "A city, postal code, address, or 'lat,lon'.",
+        "schema": {"type": "string", "maxLength": 200},
+    },
+    {
+        "name": "radius",
+        "in": "query",
+        "description": "Search radius in `unit` (default 50 km or 30 mi).",
+        "schema": {"type": "number", "minimum": 0.1, "maximum": 2500},
+    },
+    {"name": "unit", "in": "query", "schema": {"type": "string", "enum": ["km", "mi"]}},
+    {
+        "name": "treatment",
+        "in": "query",
+        "schema": {"type": "string", "enum": [code.value for code in TreatmentCode]},
+    },
+    {
+        "name": "max_price",
+        "in": "query",
+        "description": "Highest acceptable lowest per-session price, in the result's currency.",
+        "schema": {"type": "number", "minimum": 0, "maximum": 1_000_000},
+    },
+    {
+        "name": "payment",
+        "in": "query",
+        "schema": {"type": "string", "enum": [option.value for option in PaymentOption]},
+    },
+    {
+        "name": "accepting",
+        "in": "query",
+        "description": "Whether the provider accepts new patients.",
+        "schema": {"type": "string", "enum": list(ACCEPTING_VALUES)},
+    },
+    {
+        "name": "q",
+        "in": "query",
+        "description": "Words in the name, organisation, city or notes.",
+        "schema": {"type": "string", "maxLength": 200},
+    },
+    {
+        "name": "region",
+        "in": "query",
+        "description": "Only providers located in this jurisdiction (e.g. US-TX).",
+        "schema": {"type": "string", "maxLength": 10},
+    },
+    {
+        "name": "bbox",
+        "in": "query",
+        "description": "minLon,minLat,maxLon,maxLat; replaces the circle around `near`.",
+        "schema": {"type": "string", "maxLength": 120},
+    },
+    {
+        "name": "include_closed",
+        "in": "query",
+        "schema": {"type": "string", "enum": ["0", "1", "true", "false"]},
+    },
+    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}},
+    {
+        "name": "per_page",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+    },
+]
+
+_TREATMENT = {
+    "type": "object",
+    "required": ["code", "price_min", "price_max", "currency", "unit", "as_of"],
+    "properties": {
+        "code": {"type": "string", "enum": [code.value for code in TreatmentCode]},
+        "price_min": _nullable(_NUMBER),
+        "price_max": _nullable(_NUMBER),
+        "currency": _nullable(_STRING),
+        "unit": _nullable(_STRING),
+        "as_of": _nullable(_STRING),
+    },
+}
+
+_HIT = {
+    "type": "object",
+    "required": ["id", "name", "distance_km", "latitude", "longitude", "region", "treatments"],
+    "properties": {
+        "id": _STRING,
+        "name": _STRING,
+        "distance_km": _nullable(_NUMBER),
+        "latitude": _nullable(_NUMBER),
+        "longitude": _nullable(_NUMBER),
+        "city": _nullable(_STRING),
+        "region": _nullable(_STRING),
+        "country": _nullable(_STRING),
+        "status": {"type": "string", "enum": ["active", "temporarily_closed", "closed"]},
+        "illustrative": {"type": "boolean"},
+        "accepting_new_patients": {"type": "string", "enum": list(ACCEPTING_VALUES)},
+        "treatments": {"type": "array", "items": {"$ref": "#/components/schemas/Treatment"}},
+        "payment_options": {"type": "array", "items": _STRING},
+        "url": _STRING,
+    },
+}
+
+_LOCATION = {
+    "type": "object",
+    "required": ["label", "lat", "lon", "precision"],
+    "properties": {
+        "label": _STRING,
+        "lat": _NUMBER,
+        "lon": _NUMBER,
+        "precision": _STRING,
+        "country": _nullable(_STRING),
+        "region": _nullable(_STRING),
+        "fallback": _nullable(_STRING),
+        "alternatives": {"type": "array", "items": {"type": "object"}},
+    },
+}
+
+_SEARCH = {
+    "type": "object",
+    "required": ["location", "total", "page", "per_page", "results"],
+    "properties": {
+        "location": {"oneOf": [{"$ref": "#/components/schemas/Location"}, {"type": "null"}]},
+        "total": {"type": "integer", "minimum": 0},
+        "page": {"type": "integer", "minimum": 1},
+        "per_page": {"type": "integer", "minimum": 1},
+        "pages": {"type": "integer", "minimum": 1},
+        "unit": {"type": "string", "enum": ["km", "mi"]},
+        "radius": _nullable(_NUMBER),
+        "results": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+        "nearest": {"oneOf": [{"$ref": "#/components/schemas/Hit"}, {"type": "null"}]},
+        "telehealth": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+    },
+}
+
+_SOURCE = {
+    "type": "object",
+    "required": ["url", "retrieved"],
+    "properties": {
+        "id": {"type": "integer"},
+        "url": _STRING,
+        "title": _nullable(_STRING),
+        "published": _nullable(_STRING),
+        "retrieved": _STRING,
+        "note": _nullable(_STRING),
+    },
+}
+
+_PROVIDER = {
+    "type": "object",
+    "required": ["id", "name", "status", "illustrative", "treatments", "sources", "last_verified"],
+    "properties": {
+        "id": _STRING,
+        "name": _STRING,
+        "status": _STRING,
+        "illustrative": {"type": "boolean"},
+        "treatments": {"type": "array", "items": {"type": "object"}},
+        "locations": {"type": "array", "items": {"type": "object"}},
+        "sources": {"type": "array", "items": {"$ref": "#/components/schemas/Source"}},
+        "last_verified": {
+            "type": "object",
+            "properties": {"date": _nullable(_STRING), "by": _nullable(_STRING)},
+        },
+    },
+}
+
+_REGION = {
+    "type": "object",
+    "required": ["code", "name", "kind", "notes", "crisis_lines"],
+    "properties": {
+        "code": _STRING,
+        "name": _STRING,
+        "kind": _STRING,
+        "parent": _nullable(_STRING),
+        "currency": _nullable(_STRING),
+        "notes": {"type": "array", "items": {"type": "object"}},
+        "inherited_notes": {"type": "array", "items": {"type": "object"}},
+        "crisis_lines": {"type": "array", "items": {"type": "object"}},
+    },
+}
+
+_REGIONS = {
+    "type": "object",
+    "required": ["results"],
+    "properties": {
+        "results": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["code", "name", "providers"],
+                "properties": {
+                    "code": _STRING,
+                    "name": _STRING,
+                    "providers": {"type": "integer"},
+                    "telehealth_providers": {"type": "integer"},
+                },
+            },
+        }
+    },
+}
+
+_FEATURES = {
+    "type": "object",
+    "required": ["type", "features"],
+    "properties": {
+        "type": {"const": "FeatureCollection"},
+        "features": {"type": "array", "items": {"type": "object"}},
+    },
+}
+
+_ERROR = {"type": "object", "required": ["error"], "properties": {"error": _STRING}}
+
+
+def _json(schema: str, media: str = "application/json") -> dict[str, Any]:
+    return {"content": {media: {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}
+
+
+def _responses(ok: dict[str, Any], description: str, *errors: int) -> dict[str, Any]:
+    responses: dict[str, Any] = {"200": {"description": description} | ok}
+    for status in errors:
+        responses[str(status)] = {"description": "Error", **_json("Error")}
+    return responses
+
+
+def openapi_document(server: str) -> dict[str, Any]:
+    """The whole OpenAPI document, with ``server`` as the base URL."""
+    search_ops = {
+        "/api/providers": (_json("SearchResult"), "Providers matching the search"),
+        "/api/providers.geojson": (
+            _json("FeatureCollection", "application/geo+json"),
+            "The results as GeoJSON (one page of up to 5,000)",
+        ),
+        "/api/providers.csv": (
+            {"content": {"text/csv": {"schema": {"type": "string"}}}},
+            "The results as CSV (one page of up to 5,000)",
+        ),
+    }
+    paths: dict[str, Any] = {}
+    for path, (ok, description) in search_ops.items():
+        parameters = SEARCH_PARAMETERS
+        if path != "/api/providers":
+            parameters = [p for p in SEARCH_PARAMETERS if p["name"] != "per_page"] + [
+                {
+                    "name": "per_page",
+                    "in": "query",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 5000},
+                }
+            ]
+        paths[path] = {
+            "get": {
+                "summary": description,
+                "parameters": parameters,
+                "responses": _responses(ok, description, 400),
+            }
+        }
+    paths["/api/providers/{provider_id}"] = {
+        "get": {
+            "summary": "One provider with every section of its page",
+            "parameters": [
+                {"name": "provider_id", "in": "path", "required": True, "schema": _STRING}
+            ],
+            "responses": _responses(_json("Provider"), "The provider", 404),
+        }
+    }
+    paths["/api/regions"] = {
+        "get": {
+            "summary": "Every jurisdiction",
+            "responses": _responses(_json("RegionList"), "Jurisdictions"),
+        }
+    }
+    paths["/api/regions/{code}"] = {
+        "get": {
+            "summary": "One jurisdiction with regulatory notes and crisis lines",
+            "parameters": [{"name": "code", "in": "path", "required": True, "schema": _STRING}],
+            "responses": _responses(_json("Region"), "The jurisdiction", 404),
+        }
+    }
+    paths["/api/openapi.json"] = {
+        "get": {
+            "summary": "This document",
+            "responses": {"200": {"description": "OpenAPI document", **_json("Any")}},
+        }
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Ketamine Therapy Access Map API",
+            "version": "1",
+            "description": (
+                "Open data on ketamine-therapy providers and the rules where they work. "
+                "Every record carries its sources; records are not medical advice."
+            ),
+        },
+        "servers": [{"url": server}],
+        "paths": paths,
+        "components": {
+            "schemas": {
+                "Treatment": _TREATMENT,
+                "Hit": _HIT,
+                "Location": _LOCATION,
+                "SearchResult": _SEARCH,
+                "Source": _SOURCE,
+                "Provider": _PROVIDER,
+                "Region": _REGION,
+                "RegionList": _REGIONS,
+                "FeatureCollection": _FEATURES,
+                "Error": _ERROR,
+                "Any": {"type": "object"},
+            }
+        },
+    }

@@ -1,0 +1,43 @@
+"""Site-wide figures for the public pages: how many records are listed, and how many verified."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ListingSummary:
+    """What the directory lists right now (providers who asked to be removed excluded)."""
+
+    providers: int
+    countries: int
+    verified: int
+    jurisdictions: int
+
+
+def listing_summary(db: sqlite3.Connection) -> ListingSummary:
+    """Count listed providers, the countries they are in, and how many are verified."""
+    row = db.execute(
+        """
+        SELECT
+          (SELECT count(*) FROM providers WHERE do_not_list = 0) AS providers,
+          (SELECT count(DISTINCT country) FROM providers
+             WHERE do_not_list = 0 AND country IS NOT NULL) AS countries,
+          (SELECT count(*) FROM providers
+             WHERE do_not_list = 0 AND last_verified_date IS NOT NULL) AS verified,
+          (SELECT count(*) FROM jurisdictions) AS jurisdictions
+        """
+    ).fetchone()
+    return ListingSummary(
+        providers=row["providers"],
+        countries=row["countries"],
+        verified=row["verified"],
+        jurisdictions=row["jurisdictions"],
+    )
+
+
+def jurisdiction_name(db: sqlite3.Connection, code: str) -> str | None:
+    """The name of the jurisdiction ``code``, or None when there is no such jurisdiction."""
+    row = db.execute("SELECT name FROM jurisdictions WHERE code = ?", [code]).fetchone()
+    return None if row is None else str(row["name"])

@@ -1,0 +1,139 @@
+"""The API's shapes, filters, exports and errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from directory.openapi import openapi_document
+
+
+def test_search_contract(seeded_client: Any) -> None:
+    body = seeded_client.get("/api/providers?near=Austin, TX").get_json()
+    assert set(body) >= {"location", "total", "page", "per_page", "results"}
+    assert set(body["location"]) >= {"label", "lat", "lon", "precision"}
+    assert body["location"]["label"] == "Austin, Texas, US"
+    first = body["results"][0]
+    assert set(first) >= {"id", "name", "distance_km", "latitude", "longitude", "region", "treatments"}
+    assert first["id"] == "austin-harbor-infusions"
+    assert [r["id"] for r in body["results"]] == ["austin-harbor-infusions", "round-rock-ketamine"]
+    assert body["total"] == 2
+    distances = [r["distance_km"] for r in body["results"]]
+    assert distances == sorted(distances)
+
+
+def test_location_is_null_without_near(seeded_client: Any) -> None:
+    body = seeded_client.get("/api/providers").get_json()
+    assert body["location"] is None
+    assert body["total"] == 10  # every listed provider except the closed one
+
+
+def test_radius_in_miles(seeded_client: Any) -> None:
+    km = seeded_client.get("/api/providers?near=Austin, TX&radius=20").get_json()
+    mi = seeded_client.get("/api/providers?near=Austin, TX&radius=20&unit=mi").get_json()
+    assert km["total"] == 1 and mi["total"] == 2  # Round Rock is ~27 km away
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("treatment=im_injection", ["round-rock-ketamine"]),
+        ("max_price=400", ["round-rock-ketamine"]),
+        ("payment=financing", ["austin-harbor-infusions"]),
+        ("accepting=no", ["round-rock-ketamine"]),
+        ("q=round", ["round-rock-ketamine"]),
+        ("include_closed=1", ["austin-harbor-infusions", "closed-austin-clinic", "round-rock-ketamine"]),
+    ],
+)
+def test_filters(seeded_client: Any, query: str, expected: list[str]) -> None:
+    body = seeded_client.get(f"/api/providers?near=Austin, TX&{query}").get_json()
+    assert sorted(r["id"] for r in body["results"]) == expected
+
+
+def test_pagination(seeded_client: Any) -> None:
+    pages = [
+        seeded_client.get(f"/api/providers?per_page=3&page={n}").get_json() for n in (1, 2, 3, 4)
+    ]
+    ids = [r["id"] for page in pages for r in page["results"]]
+    assert len(ids) == len(set(ids)) == 10
+    assert pages[0]["pages"] == 4 and pages[3]["results"] and len(pages[3]["results"]) == 1
+
+
+def test_telehealth_and_nearest(seeded_client: Any) -> None:
+    body = seeded_client.get("/api/providers?near=Waco, TX&radius=5").get_json()
+    assert body["total"] == 0
+    assert body["nearest"]["id"] == "round-rock-ketamine"
+    assert [t["id"] for t in body["telehealth"]] == ["lone-star-telehealth"]
+
+
+def test_provider_and_regions(seeded_client: Any) -> None:
+    provider = seeded_client.get("/api/providers/austin-harbor-infusions").get_json()
+    assert provider["name"] == "Austin Harbor Infusions"
+    assert provider["sources"][0]["url"].startswith("https://")
+    assert provider["last_verified"] == {"date": None, "by": None}
+    regions = seeded_client.get("/api/regions").get_json()["results"]
+    assert {"code": "US-TX"}.items() <= next(r for r in regions if r["code"] == "US-TX").items()
+    texas = seeded_client.get("/api/regions/US-TX").get_json()
+    assert texas["crisis_lines"][0]["phone"] == "988"  # inherited from US
+    assert texas["inherited_notes"][0]["jurisdiction"] == "US"
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/providers/nope", "/api/regions/XX-ZZ", "/api/regions/not-a-code", "/api/nothing"]
+)
+def test_unknown_ids_are_404_json(seeded_client: Any, url: str) -> None:
+    response = seeded_client.get(url)
+    assert response.status_code == 404
+    assert "error" in response.get_json()
+
+
+def test_geojson_is_a_feature_collection(seeded_client: Any) -> None:
+    response = seeded_client.get("/api/providers.geojson?near=Austin, TX")
+    assert response.mimetype == "application/geo+json"
+    body = response.get_json()
+    assert body["type"] == "FeatureCollection"
+    feature = body["features"][0]
+    assert feature["geometry"] == {"type": "Point", "coordinates": [-97.7431, 30.2672]}
+    assert feature["properties"]["name"] == "Austin Harbor Infusions"
+    assert response.headers["X-Total-Count"] == "2"
+
+
+def test_csv_export(seeded_client: Any) -> None:
+    response = seeded_client.get("/api/providers.csv?near=Austin, TX")
+    assert response.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert [row["id"] for row in rows] == ["austin-harbor-infusions", "round-rock-ketamine"]
+    assert rows[0]["lowest_session_price"] == "450.0" and rows[0]["currency"] == "USD"
+
+
+def test_csv_neutralises_formulas() -> None:
+    from directory.exports import _csv_safe
+
+    assert _csv_safe("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert _csv_safe("Clinic") == "Clinic"
+
+
+def test_cors_is_open_for_get(seeded_client: Any) -> None:
+    response = seeded_client.get("/api/regions")
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_every_api_route_is_documented(seeded_app: Flask) -> None:
+    documented = set(openapi_document("http://x")["paths"])
+    routes = {
+        rule.rule.replace("<", "{").replace(">", "}")
+        for rule in seeded_app.url_map.iter_rules()
+        if rule.rule.startswith("/api/")
+    }
+    assert routes == documented
+
+
+def test_openapi_is_served(seeded_client: Any) -> None:
+    body = seeded_client.get("/api/openapi.json").get_json()
+    assert body["openapi"].startswith("3.")
+    names = {p["name"] for p in body["paths"]["/api/providers"]["get"]["parameters"]}
+    assert names >= {"near", "radius", "unit", "treatment", "max_price", "payment", "accepting", "q", "page", "per_page", "bbox"}
