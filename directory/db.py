@@ -16,6 +16,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
+MMAP_BYTES = 1 << 30
 EXPECTED_TABLES = frozenset({"meta", "providers", "locations", "jurisdictions", "treatments"})
 
 
@@ -49,6 +50,9 @@ def open_readonly(path: Path) -> sqlite3.Connection:
             f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False
         )
         connection.row_factory = sqlite3.Row
+        # The file never changes under a connection, so map it: reads become memory reads
+        # shared between worker processes through the page cache.
+        connection.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
     except sqlite3.DatabaseError as exc:
         raise DatabaseUnavailable(f"The database {path} is unreadable: {exc}") from exc

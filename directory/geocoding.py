@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 from flask import Flask
 
-from directory.geo.gazetteer import build_gazetteer
+from directory.geo.gazetteer import ensure_gazetteer
 
 
 class SupportsGeocode(Protocol):
@@ -19,13 +19,6 @@ class SupportsGeocode(Protocol):
 
     def geocode(self, query: str) -> Any:
         """A geopy ``Location`` whose ``raw`` is a ``RawResult``, or None."""
-
-
-def ensure_gazetteer(path: Path) -> Path:
-    """Build the offline gazetteer at ``path`` if it is missing."""
-    if not path.exists():
-        build_gazetteer(path)
-    return path
 
 
 class LazyGeocoder:

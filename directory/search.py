@@ -9,26 +9,30 @@ with the geodesic, so the count and the page agree with an exact computation.
 
 from __future__ import annotations
 
+import bisect
 import math
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
-from geopy.distance import geodesic
+from geographiclib.geodesic import Geodesic
 
 from directory.search_params import BBox, SearchParams
 
+_WGS84 = Geodesic.WGS84
 EARTH_RADIUS_KM = 6371.0088
 # Haversine on a sphere and the WGS-84 geodesic differ by at most about 0.56 %.
 EDGE_MARGIN = 0.0056
 KM_PER_DEGREE_LAT = 110.574
 
+# Over the R*Tree's auxiliary columns, so ranking needs no join; :coslat is cos(centre lat).
 _HAVERSINE = (
     f"2 * {EARTH_RADIUS_KM} * asin(sqrt("
-    "pow(sin(radians(l.latitude - :lat) / 2), 2) + "
-    "cos(radians(:lat)) * cos(radians(l.latitude)) * "
-    "pow(sin(radians(l.longitude - :lon) / 2), 2)))"
+    "pow(sin(radians(r.latitude - :lat) / 2), 2) + "
+    ":coslat * cos(radians(r.latitude)) * "
+    "pow(sin(radians(r.longitude - :lon) / 2), 2)))"
 )
 
 
@@ -131,6 +135,11 @@ def _filters(params: SearchParams, where: list[str], args: dict[str, Any]) -> No
     where.append("p.do_not_list = 0")
     if not params.include_closed:
         where.append("p.status != 'closed'")
+    _provider_filters(params, where, args)
+
+
+def _provider_filters(params: SearchParams, where: list[str], args: dict[str, Any]) -> None:
+    """Conditions on ``p`` (providers) beyond being listed and open."""
     if params.treatment is not None:
         args["treatment"] = params.treatment.value
         where.append(
@@ -211,98 +220,109 @@ def _hit(row: sqlite3.Row, distance: float | None = None) -> Hit:
     )
 
 
-def _geodesic_km(center: Point, latitude: float, longitude: float) -> float:
-    return float(geodesic((center.latitude, center.longitude), (latitude, longitude)).km)
+@lru_cache(maxsize=65_536)
+def _geodesic_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """The WGS-84 geodesic distance (geopy's algorithm, Karney's), cached: searches repeat."""
+    return float(_WGS84.Inverse(lat1, lon1, lat2, lon2, Geodesic.DISTANCE)["s12"]) / 1000.0
 
 
-def _ranked_sql(
-    params: SearchParams, center: Point, radius_km: float
-) -> tuple[str, dict[str, Any]]:
-    """SQL ranking matching providers by haversine distance; ``{band}`` picks inside or edge."""
-    args: dict[str, Any] = {"lat": center.latitude, "lon": center.longitude}
-    boxes = _box_clause(bounding_boxes(center, radius_km), args)
-    where: list[str] = []
-    _filters(params, where, args)
-    args["outer"] = radius_km * (1 + EDGE_MARGIN)
-    args["inner"] = radius_km * (1 - EDGE_MARGIN)
-    sql = f"""
-        WITH candidates AS (
-            SELECT l.provider_id, l.id AS location_id, {_HAVERSINE} AS d
-            FROM locations_rtree r JOIN locations l ON l.id = r.id
-            WHERE {boxes}
-        ),
-        nearest AS (
-            SELECT provider_id, location_id, min(d) AS d FROM candidates
-            WHERE d <= :outer GROUP BY provider_id
-        )
-        SELECT {_HIT_COLUMNS}, n.d AS d, count(*) OVER () AS total
-        FROM nearest n JOIN providers p ON p.id = n.provider_id
-        JOIN locations l ON l.id = n.location_id
-        WHERE {" AND ".join(where)} AND n.d {{band}}
-        ORDER BY n.d, p.id
+class _Ranked(NamedTuple):
+    """A matching provider at its nearest location, by haversine distance."""
+
+    d: float
+    provider_key: int
+    location_id: int
+    latitude: float
+    longitude: float
+
+    def exact(self, center: Point) -> float:
+        """The geodesic distance from ``center``."""
+        return _geodesic_km(center.latitude, center.longitude, self.latitude, self.longitude)
+
+
+def _ranking(
+    db: sqlite3.Connection, params: SearchParams, center: Point, radius_km: float
+) -> list[_Ranked]:
+    """Every matching provider within ``radius_km`` (exactly, by geodesic), by haversine.
+
+    One query over the R*Tree with its auxiliary columns ranks the candidates; providers are
+    joined only when a filter needs them. Rows within the formulas' disagreement of the
+    radius are kept or dropped by the geodesic.
     """
-    return sql, args
+    args: dict[str, Any] = {
+        "lat": center.latitude,
+        "lon": center.longitude,
+        "coslat": math.cos(math.radians(center.latitude)),
+        "outer": radius_km * (1 + EDGE_MARGIN),
+    }
+    where = [f"({_box_clause(bounding_boxes(center, radius_km), args)})"]
+    if not params.include_closed:
+        where.append("r.closed = 0")
+    conditions: list[str] = []
+    _provider_filters(params, conditions, args)
+    join = "JOIN providers p ON p.key = r.provider_key" if conditions else ""
+    cursor = db.cursor()
+    cursor.row_factory = None  # plain tuples: this can be thousands of rows
+    rows = cursor.execute(
+        f"SELECT min({_HAVERSINE}) AS d, r.provider_key, r.id, r.latitude, r.longitude "
+        f"FROM locations_rtree r {join} WHERE {' AND '.join(where + conditions)} "
+        "GROUP BY r.provider_key HAVING d <= :outer ORDER BY d, r.provider_key",
+        args,
+    ).fetchall()
+    inner = radius_km * (1 - EDGE_MARGIN)
+    ranked = list(map(_Ranked._make, rows))
+    cut = bisect.bisect_right([item.d for item in ranked], inner)
+    return ranked[:cut] + [item for item in ranked[cut:] if item.exact(center) <= radius_km]
 
 
-def _edge_rows(
-    db: sqlite3.Connection, sql: str, args: dict[str, Any], center: Point, radius_km: float
-) -> list[sqlite3.Row]:
-    """Rows near the radius that the exact geodesic puts inside it."""
-    return [
-        row
-        for row in db.execute(sql.format(band="> :inner"), args)
-        if _geodesic_km(center, row["latitude"], row["longitude"]) <= radius_km
-    ]
+def _page_by_geodesic(
+    ranked: list[_Ranked], center: Point, start: int, stop: int
+) -> list[tuple[float, _Ranked]]:
+    """The rows at positions ``start:stop`` of the ranking by exact geodesic distance.
+
+    ``g = h * (1 ± EDGE_MARGIN)``, so a row can only trade places with rows whose haversine
+    distance lies within a factor ``(1 + m) / (1 - m)`` of its own: only the rows in that
+    window around the page's boundaries need the geodesic.
+    """
+    if start >= len(ranked):
+        return []
+    distances = [item.d for item in ranked]
+    low = distances[start] * (1 - EDGE_MARGIN) / (1 + EDGE_MARGIN)
+    high = distances[min(stop, len(ranked)) - 1] * (1 + EDGE_MARGIN) / (1 - EDGE_MARGIN)
+    before = bisect.bisect_left(distances, low)
+    window = ranked[before : bisect.bisect_right(distances, high)]
+    exact = sorted(
+        ((item.exact(center), item) for item in window),
+        key=lambda pair: (pair[0], pair[1].provider_key),
+    )
+    return exact[start - before : stop - before]
+
+
+def _hits_for(db: sqlite3.Connection, chosen: Sequence[tuple[float | None, _Ranked]]) -> list[Hit]:
+    """Full rows for ranked locations, in the given order."""
+    if not chosen:
+        return []
+    marks = ", ".join("?" for _ in chosen)
+    rows = {
+        row["location_id"]: row
+        for row in db.execute(
+            f"SELECT {_HIT_COLUMNS} FROM locations l JOIN providers p ON p.id = l.provider_id "
+            f"WHERE l.id IN ({marks})",
+            [item.location_id for _, item in chosen],
+        )
+    }
+    hits = [_hit(rows[item.location_id], distance) for distance, item in chosen]
+    # Equal distances (one building, several providers) are ordered by id, for stable pages.
+    return sorted(hits, key=lambda hit: (hit.distance_km or 0.0, hit.id))
 
 
 def _near(
     db: sqlite3.Connection, params: SearchParams, center: Point, radius_km: float
 ) -> tuple[int, list[Hit]]:
-    """Providers within ``radius_km`` of ``center``, nearest first: (total, page of hits).
-
-    SQLite ranks by haversine distance ``h``; the page shown is ranked by the exact geodesic
-    ``g``. Since ``g = h * (1 ± EDGE_MARGIN)``, only rows whose ``h`` lies in a window around
-    the page's boundaries can change places, so only those get the geodesic:
-
-    1. the few rows near the radius's edge, which the geodesic keeps or drops;
-    2. the page by haversine and the total (one pass, with a window count), which give the
-       haversine distances at the page's first and last positions;
-    3. the rows in the widened window ``[low, high]`` and the count of rows below ``low``;
-       sorted by geodesic, they give exactly the rows at the page's positions.
-    """
-    ranked, args = _ranked_sql(params, center, radius_km)
+    """Providers within ``radius_km`` of ``center``, nearest first: (total, page of hits)."""
+    ranked = _ranking(db, params, center, radius_km)
     start, stop = (params.page - 1) * params.per_page, params.page * params.per_page
-    edge = _edge_rows(db, ranked, args, center, radius_km)
-    page_by_h = db.execute(
-        ranked.format(band="<= :inner") + " LIMIT :limit OFFSET :offset",
-        args | {"limit": params.per_page, "offset": start},
-    ).fetchall()
-    if page_by_h:
-        inside_total = page_by_h[0]["total"]
-    else:
-        count_sql = f"SELECT count(*) FROM ({ranked.format(band='<= :inner')})"
-        inside_total = db.execute(count_sql, args).fetchone()[0]
-    total = inside_total + len(edge)
-    if start >= total:
-        return total, []
-    ordered_h = [row["d"] for row in page_by_h] + [row["d"] for row in edge]
-    window = ordered_h[max(0, start - inside_total) :] if not page_by_h else ordered_h
-    first, last = window[0], window[min(len(window), stop - start) - 1]
-    low = first * (1 - EDGE_MARGIN) / (1 + EDGE_MARGIN)
-    high = last * (1 + EDGE_MARGIN) / (1 - EDGE_MARGIN)
-    band_args = args | {"low": low, "high": high}
-    before = db.execute(
-        f"SELECT count(*) FROM ({ranked.format(band='< :low AND n.d <= :inner')})", band_args
-    ).fetchone()[0] + sum(1 for row in edge if row["d"] < low)
-    candidates = db.execute(
-        ranked.format(band="BETWEEN :low AND min(:high, :inner)"), band_args
-    ).fetchall() + [row for row in edge if low <= row["d"] <= high]
-    exact = sorted(
-        ((_geodesic_km(center, row["latitude"], row["longitude"]), row) for row in candidates),
-        key=lambda item: (item[0], item[1]["id"]),
-    )
-    chosen = exact[start - before : stop - before]
-    return total, [_hit(row, distance) for distance, row in chosen]
+    return len(ranked), _hits_for(db, _page_by_geodesic(ranked, center, start, stop))
 
 
 @dataclass(frozen=True)
@@ -328,12 +348,23 @@ def matching_points(
     only) have no point. Distances are the haversine ones (good to 0.6 %).
     """
     if center is not None:
-        sql, args = _ranked_sql(params, center, params.radius_km)
-        rows = db.execute(sql.format(band="<= :inner"), args).fetchall()
-        rows += _edge_rows(db, sql, args, center, params.radius_km)
-        distances: list[float | None] = [row["d"] for row in rows]
+        ranked = _ranking(db, params, center, params.radius_km)
+        chosen: list[tuple[float | None, _Ranked]] = [(item.d, item) for item in ranked]
+        keys = [item.location_id for item in ranked]
+        rows: list[sqlite3.Row] = []
+        for offset in range(0, len(keys), 900):
+            chunk = keys[offset : offset + 900]
+            marks = ", ".join("?" for _ in chunk)
+            rows += db.execute(
+                f"SELECT {_HIT_COLUMNS} FROM locations l JOIN providers p ON p.id = l.provider_id "
+                f"WHERE l.id IN ({marks})",
+                chunk,
+            ).fetchall()
+        by_location = {row["location_id"]: row for row in rows}
+        rows = [by_location[item.location_id] for _, item in chosen]
+        distances: list[float | None] = [item.d for item in ranked]
     else:
-        args = {}
+        args: dict[str, Any] = {}
         where: list[str] = []
         _filters(params, where, args)
         join = _box_join(params.bbox, args) or (
@@ -346,15 +377,14 @@ def matching_points(
         ).fetchall()
         distances = [None] * len(rows)
     codes: dict[str, list[str]] = {}
-    if rows:
-        ids = [row["id"] for row in rows]
-        for start in range(0, len(ids), 900):
-            chunk = ids[start : start + 900]
-            marks = ", ".join("?" for _ in chunk)
-            for row in db.execute(
-                f"SELECT provider_id, code FROM treatments WHERE provider_id IN ({marks})", chunk
-            ):
-                codes.setdefault(row[0], []).append(row[1])
+    ids = [row["id"] for row in rows]
+    for offset in range(0, len(ids), 900):
+        chunk = ids[offset : offset + 900]
+        marks = ", ".join("?" for _ in chunk)
+        for row in db.execute(
+            f"SELECT provider_id, code FROM treatments WHERE provider_id IN ({marks})", chunk
+        ):
+            codes.setdefault(row[0], []).append(row[1])
     return [
         MapPoint(
             id=row["id"],

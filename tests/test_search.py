@@ -80,19 +80,29 @@ def scattered(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sqlite3.Conn
     db.close()
 
 
-def _expected(db: sqlite3.Connection, centre: Point, radius_km: float, **filters: Any) -> list[tuple[str, float]]:
+def _expected(
+    db: sqlite3.Connection, centre: Point, radius_km: float, **filters: Any
+) -> list[tuple[str, float]]:
     rows = db.execute(
-        "SELECT p.id, p.status, l.latitude, l.longitude FROM providers p JOIN locations l ON l.provider_id = p.id"
+        "SELECT p.id, p.status, l.latitude, l.longitude "
+        "FROM providers p JOIN locations l ON l.provider_id = p.id"
     ).fetchall()
     out = []
     for row in rows:
         if row["status"] == "closed" and not filters.get("include_closed"):
             continue
         if "treatment" in filters:
-            codes = {r[0] for r in db.execute("SELECT code FROM treatments WHERE provider_id = ?", [row["id"]])}
+            codes = {
+                r[0]
+                for r in db.execute(
+                    "SELECT code FROM treatments WHERE provider_id = ?", [row["id"]]
+                )
+            }
             if filters["treatment"] not in codes:
                 continue
-        distance = geodesic((centre.latitude, centre.longitude), (row["latitude"], row["longitude"])).km
+        distance = geodesic(
+            (centre.latitude, centre.longitude), (row["latitude"], row["longitude"])
+        ).km
         if distance <= radius_km:
             out.append((row["id"], distance))
     return sorted(out, key=lambda item: (item[1], item[0]))
@@ -100,7 +110,9 @@ def _expected(db: sqlite3.Connection, centre: Point, radius_km: float, **filters
 
 @pytest.mark.parametrize("centre", list(CENTRES), ids=list(CENTRES))
 @pytest.mark.parametrize("radius_km", [25.0, 150.0, 400.0])
-def test_matches_brute_force_geodesic(scattered: sqlite3.Connection, centre: str, radius_km: float) -> None:
+def test_matches_brute_force_geodesic(
+    scattered: sqlite3.Connection, centre: str, radius_km: float
+) -> None:
     point = CENTRES[centre]
     expected = _expected(scattered, point, radius_km)
     params = SearchParams(radius=radius_km, radius_given=True, per_page=100)
@@ -133,13 +145,14 @@ def test_pagination_walks_the_whole_ranking(scattered: sqlite3.Connection) -> No
 def test_filters_agree_with_brute_force(scattered: sqlite3.Connection) -> None:
     point = CENTRES["equator"]
     expected = _expected(scattered, point, 300.0, treatment="esketamine_nasal", include_closed=True)
-    params = SearchParams(
-        radius=300.0, radius_given=True, per_page=100, include_closed=True, treatment="esketamine_nasal"  # type: ignore[arg-type]
-    )
     from directory.dataset.models import TreatmentCode
 
     params = SearchParams(
-        radius=300.0, radius_given=True, per_page=100, include_closed=True, treatment=TreatmentCode.ESKETAMINE_NASAL
+        radius=300.0,
+        radius_given=True,
+        per_page=100,
+        include_closed=True,
+        treatment=TreatmentCode.ESKETAMINE_NASAL,
     )
     result = search(scattered, params, center=point)
     assert [hit.id for hit in result.hits] == [item[0] for item in expected]
@@ -176,7 +189,9 @@ def test_closed_hidden_unless_asked(seeded_db: sqlite3.Connection) -> None:
 
 
 def test_nothing_within_radius_names_the_nearest(seeded_db: sqlite3.Connection) -> None:
-    result = search(seeded_db, SearchParams(radius=5, radius_given=True), center=Point(31.5, -97.1))  # Waco
+    result = search(
+        seeded_db, SearchParams(radius=5, radius_given=True), center=Point(31.5, -97.1)
+    )  # Waco
     assert result.total == 0
     assert result.nearest is not None and result.nearest.id == "round-rock-ketamine"
     assert result.nearest.distance_km == pytest.approx(
@@ -185,7 +200,9 @@ def test_nothing_within_radius_names_the_nearest(seeded_db: sqlite3.Connection) 
 
 
 def test_telehealth_section_for_the_region(seeded_db: sqlite3.Connection) -> None:
-    result = search(seeded_db, SearchParams(), center=CENTRES["austin"], telehealth_codes=["US-TX", "US"])
+    result = search(
+        seeded_db, SearchParams(), center=CENTRES["austin"], telehealth_codes=["US-TX", "US"]
+    )
     assert [h.id for h in result.telehealth] == ["lone-star-telehealth"]
     assert result.telehealth[0].treatments[0]["unit"] == "per_month"
 
@@ -197,5 +214,7 @@ def test_bbox_across_the_antimeridian(seeded_db: sqlite3.Connection) -> None:
 
 
 def test_dateline_neighbours_are_close(seeded_db: sqlite3.Connection) -> None:
-    result = search(seeded_db, SearchParams(radius=10, radius_given=True), center=Point(-16.85, 179.99))
+    result = search(
+        seeded_db, SearchParams(radius=10, radius_given=True), center=Point(-16.85, 179.99)
+    )
     assert sorted(h.id for h in result.hits) == ["fiji-dateline-clinic", "samoa-dateline-clinic"]

@@ -169,10 +169,12 @@ class _Writer:
 
     def add_provider(self, provider: Provider, points: list[tuple[float, float, str]]) -> None:
         region, country = _display_region(provider)
+        key = self.counts.get("providers", 0) + 1
         self.add(
             "providers",
             {
                 "id": provider.id,
+                "key": key,
                 "name": provider.name,
                 "organisation": provider.organisation,
                 "status": provider.status,
@@ -210,6 +212,8 @@ class _Writer:
                     "precision": precision,
                 },
             )
+            if provider.do_not_list:
+                continue  # unlisted providers are kept for history but never found
             self.add(
                 "locations_rtree",
                 {
@@ -218,6 +222,11 @@ class _Writer:
                     "max_lat": latitude,
                     "min_lon": longitude,
                     "max_lon": longitude,
+                    # Auxiliary columns let a search rank candidates without a join.
+                    "provider_key": key,
+                    "latitude": latitude,
+                    "longitude": longitude,
+                    "closed": int(provider.status == "closed"),
                 },
             )
         for treatment in provider.treatments:

@@ -73,6 +73,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
     db.table("providers").create(
         {
             "id": _TEXT,
+            "key": _INT,
             "name": _TEXT,
             "organisation": _TEXT,
             "status": _TEXT,
@@ -90,7 +91,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
             "search_text": _TEXT,
         },
         pk="id",
-        not_null={"name", "status", "illustrative", "do_not_list"},
+        not_null={"key", "name", "status", "illustrative", "do_not_list"},
     )
     db.table("locations").create(
         {
@@ -112,7 +113,9 @@ def create_schema(db: sqlite_utils.Database) -> None:
         not_null={"provider_id", "latitude", "longitude", "country"},
     )
     db.execute(
-        "CREATE VIRTUAL TABLE locations_rtree USING rtree(id, min_lat, max_lat, min_lon, max_lon)"
+        "CREATE VIRTUAL TABLE locations_rtree USING rtree("
+        "id, min_lat, max_lat, min_lon, max_lon, "
+        "+provider_key INTEGER, +latitude REAL, +longitude REAL, +closed INTEGER)"
     )
     db.table("treatments").create(
         {
@@ -175,6 +178,7 @@ def finish_schema(db: sqlite_utils.Database) -> None:
     db.table("locations").create_index(["provider_id"])
     db.table("locations").create_index(["latitude", "longitude"])
     db.table("locations").create_index(["region"])
+    db.table("providers").create_index(["key"], unique=True)
     db.table("providers").create_index(["region"])
     db.table("providers").create_index(["status", "do_not_list"])
     db.table("treatments").create_index(["code", "price_min"])

@@ -34,16 +34,28 @@ _PRICE_RANGES = {
     TreatmentCode.KETAMINE_ASSISTED_PSYCHOTHERAPY: (350, 700, "per_session"),
     TreatmentCode.AT_HOME_TELEHEALTH: (100, 250, "per_month"),
 }
+_US_STATES = frozenset(
+    f"US-{code}"
+    for code in (
+        "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV "
+        "NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY"
+    ).split()
+)
 _WORDS = ["North", "Harbor", "Summit", "Cedar", "River", "Lakeside", "Valley", "Pine", "Bright"]
 _KINDS = ["Ketamine Clinic", "Infusion Center", "Wellness", "Mental Health", "Psychiatry"]
 
 
 @cache
-def _anchors() -> list[tuple[float, float, str, str, str]]:
-    """(lat, lon, city, state, zip) for every active standard US ZIP code."""
+def _anchors(states: frozenset[str]) -> list[tuple[float, float, str, str, str]]:
+    """(lat, lon, city, state, zip) for every standard ZIP code in one of ``states``."""
     anchors = []
     for entry in zipcodes.list_all():  # type: ignore[no-untyped-call]
-        if entry["zip_code_type"] == "STANDARD" and entry["lat"] and entry["long"]:
+        if (
+            entry["zip_code_type"] == "STANDARD"
+            and entry["lat"]
+            and entry["long"]
+            and f"US-{entry['state']}" in states
+        ):
             anchors.append(
                 (
                     float(entry["lat"]),
@@ -56,9 +68,11 @@ def _anchors() -> list[tuple[float, float, str, str, str]]:
     return anchors
 
 
-def synthetic_provider(number: int, rng: random.Random) -> dict[str, Any]:
-    """One synthetic provider record (a plain dict in the dataset's format)."""
-    latitude, longitude, city, state, zip_code = rng.choice(_anchors())
+def synthetic_provider(
+    number: int, rng: random.Random, states: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """One synthetic provider record in one of ``states`` (default: every US state and DC)."""
+    latitude, longitude, city, state, zip_code = rng.choice(_anchors(states or _US_STATES))
     latitude = max(-90.0, min(90.0, latitude + rng.uniform(-0.05, 0.05)))
     longitude = max(-180.0, min(180.0, longitude + rng.uniform(-0.05, 0.05)))
     codes = rng.sample(list(TreatmentCode), k=rng.randint(1, 3))
@@ -108,11 +122,13 @@ def synthetic_provider(number: int, rng: random.Random) -> dict[str, Any]:
     }
 
 
-def synthetic_providers(count: int, seed: int = 1) -> Iterator[dict[str, Any]]:
+def synthetic_providers(
+    count: int, seed: int = 1, states: frozenset[str] = frozenset()
+) -> Iterator[dict[str, Any]]:
     """``count`` synthetic providers; the same seed gives the same records."""
     rng = random.Random(seed)
     for number in range(1, count + 1):
-        yield synthetic_provider(number, rng)
+        yield synthetic_provider(number, rng, states)
 
 
 def write_synthetic_dataset(folder: Path, count: int, jurisdictions: Path, seed: int = 1) -> Path:
@@ -122,7 +138,10 @@ def write_synthetic_dataset(folder: Path, count: int, jurisdictions: Path, seed:
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(jurisdictions, target)
+    states = frozenset(path.stem for path in jurisdictions.glob("US-*.yaml"))
+    if not states or not (jurisdictions / "US.yaml").exists():
+        raise ValueError(f"{jurisdictions} needs US.yaml and US state files for synthetic data")
     with (folder / "providers.jsonl").open("w", encoding="utf-8") as out:
-        for record in synthetic_providers(count, seed):
+        for record in synthetic_providers(count, seed, states):
             out.write(json.dumps(record, separators=(",", ":")) + "\n")
     return folder

@@ -18,7 +18,15 @@ def test_search_contract(seeded_client: Any) -> None:
     assert set(body["location"]) >= {"label", "lat", "lon", "precision"}
     assert body["location"]["label"] == "Austin, Texas, US"
     first = body["results"][0]
-    assert set(first) >= {"id", "name", "distance_km", "latitude", "longitude", "region", "treatments"}
+    assert set(first) >= {
+        "id",
+        "name",
+        "distance_km",
+        "latitude",
+        "longitude",
+        "region",
+        "treatments",
+    }
     assert first["id"] == "austin-harbor-infusions"
     assert [r["id"] for r in body["results"]] == ["austin-harbor-infusions", "round-rock-ketamine"]
     assert body["total"] == 2
@@ -46,7 +54,10 @@ def test_radius_in_miles(seeded_client: Any) -> None:
         ("payment=financing", ["austin-harbor-infusions"]),
         ("accepting=no", ["round-rock-ketamine"]),
         ("q=round", ["round-rock-ketamine"]),
-        ("include_closed=1", ["austin-harbor-infusions", "closed-austin-clinic", "round-rock-ketamine"]),
+        (
+            "include_closed=1",
+            ["austin-harbor-infusions", "closed-austin-clinic", "round-rock-ketamine"],
+        ),
     ],
 )
 def test_filters(seeded_client: Any, query: str, expected: list[str]) -> None:
@@ -136,4 +147,16 @@ def test_openapi_is_served(seeded_client: Any) -> None:
     body = seeded_client.get("/api/openapi.json").get_json()
     assert body["openapi"].startswith("3.")
     names = {p["name"] for p in body["paths"]["/api/providers"]["get"]["parameters"]}
-    assert names >= {"near", "radius", "unit", "treatment", "max_price", "payment", "accepting", "q", "page", "per_page", "bbox"}
+    assert names >= {
+        "near",
+        "radius",
+        "unit",
+        "treatment",
+        "max_price",
+        "payment",
+        "accepting",
+        "q",
+        "page",
+        "per_page",
+        "bbox",
+    }
