@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from directory import cli, db, errors, geocoding, settings
+from directory import cli, db, errors, geocoding, maps, security, settings
 from directory.views import register_blueprints
 
 
@@ -20,7 +20,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     settings.load_settings(app, test_config)
     db.init_app(app)
     geocoding.init_app(app)
+    maps.init_app(app)
     register_blueprints(app)
     errors.init_app(app)
+    security.init_app(app)
     cli.init_app(app)
     return app

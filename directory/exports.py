@@ -38,8 +38,13 @@ CSV_COLUMNS = (
 )
 
 
-def hit_json(hit: Hit) -> dict[str, Any]:
-    """One result row."""
+def _provider_url_prefix() -> str:
+    """The API URL of a provider without its id (ids are URL-safe slugs)."""
+    return str(url_for("api.provider", provider_id="-", _external=True)).removesuffix("-")
+
+
+def hit_json(hit: Hit, url_prefix: str | None = None) -> dict[str, Any]:
+    """One result row; pass ``url_prefix`` when serialising many (url_for is costly)."""
     return {
         "id": hit.id,
         "name": hit.name,
@@ -54,13 +59,14 @@ def hit_json(hit: Hit) -> dict[str, Any]:
         "accepting_new_patients": hit.accepting_new_patients,
         "treatments": hit.treatments,
         "payment_options": hit.payment_options,
-        "url": url_for("api.provider", provider_id=hit.id, _external=True),
+        "url": (url_prefix or _provider_url_prefix()) + hit.id,
     }
 
 
 def search_json(finding: Finding) -> dict[str, Any]:
     """The ``/api/providers`` document."""
     result = finding.result
+    prefix = _provider_url_prefix()
     return {
         "location": finding.place.as_json() if finding.place else None,
         "total": result.total,
@@ -69,19 +75,20 @@ def search_json(finding: Finding) -> dict[str, Any]:
         "pages": result.pages,
         "unit": finding.params.unit,
         "radius": finding.params.radius if finding.place else None,
-        "results": [hit_json(hit) for hit in result.hits],
-        "nearest": hit_json(result.nearest) if result.nearest else None,
-        "telehealth": [hit_json(hit) for hit in result.telehealth],
+        "results": [hit_json(hit, prefix) for hit in result.hits],
+        "nearest": hit_json(result.nearest, prefix) if result.nearest else None,
+        "telehealth": [hit_json(hit, prefix) for hit in result.telehealth],
     }
 
 
 def feature_collection(finding: Finding) -> dict[str, Any]:
     """The results as an RFC 7946 FeatureCollection; providers without a location are left out."""
     features = []
+    prefix = _provider_url_prefix()
     for hit in finding.result.hits:
         if hit.latitude is None or hit.longitude is None:
             continue
-        properties = hit_json(hit)
+        properties = hit_json(hit, prefix)
         del properties["latitude"], properties["longitude"]
         features.append(
             {
@@ -107,9 +114,10 @@ def csv_text(finding: Finding) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
+    prefix = _provider_url_prefix()
     for hit in finding.result.hits:
         cheapest = hit.lowest_session_price
-        row = hit_json(hit) | {
+        row = hit_json(hit, prefix) | {
             "treatments": " ".join(t["code"] for t in hit.treatments),
             "payment_options": " ".join(hit.payment_options),
             "lowest_session_price": cheapest["price_min"] if cheapest else None,

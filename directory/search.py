@@ -26,6 +26,8 @@ EARTH_RADIUS_KM = 6371.0088
 # Haversine on a sphere and the WGS-84 geodesic differ by at most about 0.56 %.
 EDGE_MARGIN = 0.0056
 KM_PER_DEGREE_LAT = 110.574
+# Floating-point noise in the haversine for nearly coincident points, well above its size.
+ABSOLUTE_SLACK_KM = 0.001
 
 # Over the R*Tree's auxiliary columns, so ranking needs no join; :coslat is cos(centre lat).
 _HAVERSINE = (
@@ -247,7 +249,8 @@ def _ranking(
 
     One query over the R*Tree with its auxiliary columns ranks the candidates; providers are
     joined only when a filter needs them. Rows within the formulas' disagreement of the
-    radius are kept or dropped by the geodesic.
+    radius are kept or dropped by the geodesic. (Fetching every row beat a windowed
+    ``row_number() <= limit`` query at every percentile, measured at 100,000 providers.)
     """
     args: dict[str, Any] = {
         "lat": center.latitude,
@@ -269,9 +272,8 @@ def _ranking(
         "GROUP BY r.provider_key HAVING d <= :outer ORDER BY d, r.provider_key",
         args,
     ).fetchall()
-    inner = radius_km * (1 - EDGE_MARGIN)
     ranked = list(map(_Ranked._make, rows))
-    cut = bisect.bisect_right([item.d for item in ranked], inner)
+    cut = bisect.bisect_right([item.d for item in ranked], radius_km * (1 - EDGE_MARGIN))
     return ranked[:cut] + [item for item in ranked[cut:] if item.exact(center) <= radius_km]
 
 
@@ -287,12 +289,15 @@ def _page_by_geodesic(
     if start >= len(ranked):
         return []
     distances = [item.d for item in ranked]
-    low = distances[start] * (1 - EDGE_MARGIN) / (1 + EDGE_MARGIN)
-    high = distances[min(stop, len(ranked)) - 1] * (1 + EDGE_MARGIN) / (1 - EDGE_MARGIN)
+    low = distances[start] * (1 - EDGE_MARGIN) / (1 + EDGE_MARGIN) - ABSOLUTE_SLACK_KM
+    last = distances[min(stop, len(ranked)) - 1]
+    high = last * (1 + EDGE_MARGIN) / (1 - EDGE_MARGIN) + ABSOLUTE_SLACK_KM
     before = bisect.bisect_left(distances, low)
-    window = ranked[before : bisect.bisect_right(distances, high)]
     exact = sorted(
-        ((item.exact(center), item) for item in window),
+        (
+            (item.exact(center), item)
+            for item in ranked[before : bisect.bisect_right(distances, high)]
+        ),
         key=lambda pair: (pair[0], pair[1].provider_key),
     )
     return exact[start - before : stop - before]

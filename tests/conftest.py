@@ -19,11 +19,17 @@ from tests.seed import SEED_JURISDICTIONS, SEED_PROVIDERS
 
 
 @pytest.fixture(scope="session")
-def gazetteer(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def gazetteer_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The offline gazetteer, built once per test session."""
     path = tmp_path_factory.mktemp("gazetteer") / "gazetteer.db"
     build_gazetteer(path)
     return path
+
+
+@pytest.fixture(scope="session")
+def gazetteer(gazetteer_file: Path) -> Path:
+    """Path of the session's gazetteer (tests/geo rebinds this name to an open one)."""
+    return gazetteer_file
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from directory.geo.gazetteer import Gazetteer, build_gazetteer
+from directory.geo.gazetteer import Gazetteer
 from directory.geo.offline import OfflineGeocoder
 
 AUSTIN_ANSWER: dict[str, Any] = {
@@ -28,11 +28,9 @@ AUSTIN_ANSWER: dict[str, Any] = {
 
 
 @pytest.fixture(scope="session")
-def gazetteer_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The gazetteer built from packaged data, once per test session."""
-    path = tmp_path_factory.mktemp("geo") / "gazetteer.sqlite3"
-    build_gazetteer(path)
-    return path
+def gazetteer_path(gazetteer_file: Path) -> Path:
+    """The gazetteer built from packaged data, once per test session (tests/conftest.py)."""
+    return gazetteer_file
 
 
 @pytest.fixture(scope="session")
