@@ -8,20 +8,30 @@ point the next request opens the new file. A rebuild is served without a restart
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask, current_app
 
+log = logging.getLogger(__name__)
+
 MMAP_BYTES = 1 << 30
+# How many SQLite VM steps between checks of the time budget (about a millisecond).
+PROGRESS_STEPS = 20_000
 EXPECTED_TABLES = frozenset({"meta", "providers", "locations", "jurisdictions", "treatments"})
 
 
 class DatabaseUnavailable(Exception):
     """The built database is missing or unreadable."""
+
+
+class QueryTooExpensive(Exception):
+    """A query ran past the request's time budget and was interrupted."""
 
 
 @dataclass
@@ -65,6 +75,22 @@ def open_readonly(path: Path) -> sqlite3.Connection:
     return connection
 
 
+def _over_budget() -> int:
+    """SQLite's progress handler: non-zero interrupts the running statement."""
+    deadline: float | None = getattr(_local, "deadline", None)
+    return int(deadline is not None and time.monotonic() > deadline)
+
+
+def start_budget(seconds: float) -> None:
+    """Give this thread's queries ``seconds`` from now before they are interrupted."""
+    _local.deadline = time.monotonic() + seconds
+
+
+def end_budget() -> None:
+    """Lift this thread's query time budget."""
+    _local.deadline = None
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """This thread's connection to ``path``, reopened when the file has been replaced."""
     identity = _identity(path)
@@ -73,6 +99,7 @@ def connect(path: Path) -> sqlite3.Connection:
     if cached is not None and cached.identity == identity:
         return cached.connection
     connection = open_readonly(path)
+    connection.set_progress_handler(_over_budget, PROGRESS_STEPS)
     if cached is not None:
         cached.connection.close()
     cache[path] = _Cached(identity, connection)
@@ -84,6 +111,11 @@ def get_db() -> sqlite3.Connection:
     return connect(Path(current_app.config["DATABASE"]))
 
 
+def interrupted(error: sqlite3.OperationalError) -> bool:
+    """Whether ``error`` is SQLite stopping a statement that ran past its budget."""
+    return "interrupted" in str(error)
+
+
 def close_all() -> None:
     """Close this thread's cached connections (used by tests and on shutdown)."""
     cache: dict[Path, _Cached] = _local.__dict__.get("connections", {})
@@ -92,6 +124,24 @@ def close_all() -> None:
     cache.clear()
 
 
+def check_database(path: Path) -> str | None:
+    """A one-line description of what is wrong with the database at ``path``, or None."""
+    try:
+        _identity(path)
+        open_readonly(path).close()
+    except DatabaseUnavailable as problem:
+        return str(problem)
+    return None
+
+
 def init_app(app: Flask) -> None:
-    """Make sure the instance folder, where the database lives by default, exists."""
+    """Create the instance folder, say clearly at start-up if the database is unusable,
+    and bound every request's queries in time."""
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    problem = check_database(Path(app.config["DATABASE"]))
+    if problem:
+        # One clear line, not a traceback: the app still starts and /healthz answers 503.
+        log.error("%s", problem)
+    budget = float(app.config["QUERY_BUDGET_SECONDS"])
+    app.before_request(lambda: start_budget(budget))
+    app.teardown_request(lambda _error: end_budget())

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from directory.db import DatabaseUnavailable
+from directory.db import DatabaseUnavailable, interrupted
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,13 @@ def _database_unavailable(error: DatabaseUnavailable) -> tuple[Response | str, i
 
 
 def _unexpected(error: Exception) -> tuple[Response | str, int]:
+    if isinstance(error, sqlite3.OperationalError) and interrupted(error):
+        log.warning("query stopped after the time budget: %s", request.path)
+        return _render(
+            503,
+            "Search too broad",
+            "That search took too long. Try a smaller radius or fewer results per page.",
+        )
     log.exception("unexpected error", exc_info=error)
     return _http_error(InternalServerError())
 

@@ -62,6 +62,32 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SECRET_KEY", "", "Key that signs sessions and CSRF tokens; set it in production."),
     Setting("STALE_AFTER_DAYS", 365, "Records not verified for this many days are flagged."),
     Setting("HSTS", False, "Send Strict-Transport-Security (only behind HTTPS)."),
+    Setting(
+        "QUERY_BUDGET_SECONDS",
+        2.0,
+        "Longest a request's database queries may run before they are stopped (503).",
+    ),
+    Setting(
+        "SUBMISSIONS_DATABASE",
+        "",
+        "Path of the SQLite queue of public suggestions and maintainer accounts; "
+        "empty means instance/submissions.db.",
+    ),
+    Setting(
+        "SUBMIT_LIMIT_PER_HOUR",
+        10,
+        "Suggestion and new-provider form posts accepted per client per hour.",
+    ),
+    Setting(
+        "LOGIN_LIMIT_PER_HOUR",
+        10,
+        "Failed maintainer logins allowed per client, and per account, per hour.",
+    ),
+    Setting(
+        "SECURE_COOKIES",
+        True,
+        "Send the session cookie only over HTTPS; turn off only for plain-HTTP testing.",
+    ),
 )
 
 ENV_PREFIX = "DIRECTORY"
@@ -72,6 +98,8 @@ def _coerce(value: Any, default: Any) -> Any:
         return value.strip().lower() in {"1", "true", "yes", "on"}
     if isinstance(default, int) and not isinstance(default, bool) and isinstance(value, str):
         return int(value)
+    if isinstance(default, float) and isinstance(value, str):
+        return float(value)
     return value
 
 

@@ -8,6 +8,7 @@ The same dataset always gives the same table contents; only ``meta.built_at`` di
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import os
@@ -342,9 +343,22 @@ def _place(
 
 
 @contextmanager
+def _build_lock(target: Path) -> Iterator[None]:
+    """One build of ``target`` at a time; leftovers of a killed build are removed under it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with (target.parent / f".{target.name}.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            for stale in target.parent.glob(f".{target.name}.*.tmp"):
+                stale.unlink(missing_ok=True)
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@contextmanager
 def _temporary_database(target: Path) -> Iterator[sqlite_utils.Database]:
     """A new database beside ``target``, renamed over it only if the block succeeds."""
-    target.parent.mkdir(parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(handle)
     temporary = Path(name)
@@ -394,7 +408,7 @@ def build_database(
         raise DatasetInvalid(errors)
     checker = CrossChecker({j.code for j in jurisdictions})
     digest = hashlib.sha256()
-    with _temporary_database(target) as db:
+    with _build_lock(target), _temporary_database(target) as db:
         create_schema(db)
         writer = _Writer(db)
         for code, label in TREATMENT_LABELS.items():

@@ -174,7 +174,7 @@ def test_rebuild_swaps_atomically(tmp_path: Path) -> None:
     # A reader holding the old file keeps a consistent view of it.
     assert reader.execute("SELECT count(*) FROM providers").fetchone() == (1,)
     assert sqlite3.connect(target).execute("SELECT count(*) FROM providers").fetchone() == (2,)
-    assert [p.name for p in tmp_path.glob(".directory.db.*")] == []
+    assert [p.name for p in tmp_path.glob(".directory.db.*.tmp")] == []
 
 
 def test_interrupted_build_keeps_old_database(
@@ -192,7 +192,7 @@ def test_interrupted_build_keeps_old_database(
     with pytest.raises(OSError, match="disk full"):
         build_database(write_dataset(root, providers=[SECOND]), target)
     assert target.read_bytes() == before
-    assert [p.name for p in tmp_path.glob(".directory.db.*")] == []
+    assert [p.name for p in tmp_path.glob(".directory.db.*.tmp")] == []
 
 
 def test_synthetic_records_are_flagged_and_deterministic() -> None:

@@ -1,0 +1,219 @@
+"""Human wording for the dataset's codes and values, in one place.
+
+Every page, and anything else that shows a code to a person, takes its words from here, so a
+label is changed once. The functions are pure and tested without a server.
+
+>>> payment_label("sliding_scale")
+'Sliding-scale fees'
+>>> format_price(225, 225, "GBP", "per_session")
+'GBP 225 per session'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from directory.dataset.build import TREATMENT_LABELS
+from directory.dataset.models import NoteTopic, PaymentOption, QualitySignal
+from directory.search_params import KM_PER_MILE
+
+UNKNOWN = "unknown"
+EN_DASH = "\u2013"  # joins the ends of a price range
+
+PAYMENT_LABELS: dict[str, str] = {
+    PaymentOption.CASH: "Self-pay (cash or card)",
+    PaymentOption.PRIVATE_INSURANCE: "Private insurance",
+    PaymentOption.PUBLIC_INSURANCE: "Public insurance or public health system",
+    PaymentOption.FINANCING: "Financing or payment plans",
+    PaymentOption.SLIDING_SCALE: "Sliding-scale fees",
+}
+
+QUALITY_LABELS: dict[str, str] = {
+    QualitySignal.SPRAVATO_REMS_CERTIFIED: "Spravato REMS-certified setting",
+    QualitySignal.PHYSICIAN_OVERSIGHT: "Physician oversight",
+    QualitySignal.ANAESTHESIA_STAFF: "Anaesthesia staff",
+    QualitySignal.PSYCHIATRIST_LED: "Psychiatrist-led",
+    QualitySignal.INTEGRATED_THERAPY: "Therapy integrated with treatment",
+    QualitySignal.PROFESSIONAL_BODY_MEMBER: "Member of a professional body",
+    QualitySignal.ACCREDITED_FACILITY: "Accredited facility",
+    QualitySignal.OTHER: "Other",
+}
+
+TOPIC_LABELS: dict[str, str] = {
+    NoteTopic.LEGAL_STATUS: "Legal status",
+    NoteTopic.ESKETAMINE_APPROVAL: "Esketamine approval",
+    NoteTopic.PUBLIC_FUNDING: "Public funding",
+    NoteTopic.TELEHEALTH_PRESCRIBING: "Prescribing by telehealth",
+    NoteTopic.OTHER: "Other rules",
+}
+
+STATUS_LABELS: dict[str, str] = {
+    "active": "Open",
+    "temporarily_closed": "Temporarily closed",
+    "closed": "Closed",
+}
+
+YES_NO_LABELS: dict[str, str] = {"yes": "Yes", "no": "No", "unknown": "Unknown"}
+
+UNIT_LABELS: dict[str, str] = {
+    "per_session": "per session",
+    "per_initial_series": "per initial series",
+    "per_month": "per month",
+}
+
+PRECISION_LABELS: dict[str, str] = {
+    "address": "at the street address",
+    "postal_code": "approximate: centre of the postal code",
+    "city": "approximate: centre of the city",
+}
+
+KIND_LABELS: dict[str, str] = {
+    "country": "Country",
+    "state": "State",
+    "province": "Province",
+    "territory": "Territory",
+    "nation": "Nation",
+    "union": "Union",
+}
+
+TREATMENT_NAMES: dict[str, str] = {code.value: label for code, label in TREATMENT_LABELS.items()}
+
+
+def _lookup(table: dict[str, str], code: str | None) -> str:
+    """The label for ``code``; the code itself if we have no label, "unknown" for nothing."""
+    if not code:
+        return UNKNOWN
+    return table.get(code, code)
+
+
+def treatment_label(code: str | None) -> str:
+    """The name of a treatment code, e.g. "IV ketamine infusion"."""
+    return _lookup(TREATMENT_NAMES, code)
+
+
+def payment_label(code: str | None) -> str:
+    """The name of a payment option code."""
+    return _lookup(PAYMENT_LABELS, code)
+
+
+def quality_label(code: str | None) -> str:
+    """The name of a quality signal code."""
+    return _lookup(QUALITY_LABELS, code)
+
+
+def topic_label(code: str | None) -> str:
+    """The heading of a regulatory note topic."""
+    return _lookup(TOPIC_LABELS, code)
+
+
+def status_label(code: str | None) -> str:
+    """The status in words: "Open", "Temporarily closed" or "Closed"."""
+    return _lookup(STATUS_LABELS, code)
+
+
+def yes_no_label(value: str | None) -> str:
+    """A yes/no/unknown field in words: "Yes", "No" or "Unknown"."""
+    return _lookup(YES_NO_LABELS, value or "unknown")
+
+
+def precision_label(code: str | None) -> str:
+    """How exact a location's map position is."""
+    return _lookup(PRECISION_LABELS, code)
+
+
+def kind_label(code: str | None) -> str:
+    """A jurisdiction kind in words: "State", "Province" and so on."""
+    return _lookup(KIND_LABELS, code)
+
+
+def format_amount(value: float) -> str:
+    """A price without needless decimals: 450 → "450", 7.7 → "7.70", 1500 → "1,500"."""
+    if float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.2f}"
+
+
+def format_price(
+    low: float | None, high: float | None, currency: str | None, unit: str | None
+) -> str:
+    """A price range as "USD 450-550 per session" (with an en dash); "unknown" when none."""
+    if low is None or currency is None:
+        return UNKNOWN
+    amount = format_amount(low)
+    if high is not None and high != low:
+        amount = f"{amount}{EN_DASH}{format_amount(high)}"
+    per = UNIT_LABELS.get(unit or "", "")
+    return f"{currency} {amount} {per}".strip()
+
+
+def treatment_price(treatment: Mapping[str, Any]) -> str:
+    """The price of a treatment row (``price_min``, ``price_max``, ``currency``, ``unit``)."""
+    return format_price(
+        treatment.get("price_min"),
+        treatment.get("price_max"),
+        treatment.get("currency"),
+        treatment.get("unit"),
+    )
+
+
+def format_distance(km: float | None, unit: str) -> str:
+    """A distance in the chosen unit: "3.2 km", "12 mi"; "unknown" without one."""
+    if km is None:
+        return UNKNOWN
+    value = km / KM_PER_MILE if unit == "mi" else km
+    shown = f"{value:.1f}" if value < 10 else f"{value:,.0f}"
+    return f"{shown} {unit}"
+
+
+def format_radius(radius: float, unit: str) -> str:
+    """A search radius as typed: "50 km", "2.5 mi"."""
+    return f"{radius:g} {unit}"
+
+
+def tel_href(phone: str | None) -> str | None:
+    """A ``tel:`` URL from a phone number as published: "+1 512-555-0100" → "tel:+15125550100"."""
+    if not phone:
+        return None
+    digits = re.sub(r"\D", "", phone)
+    if not digits:
+        return None
+    return "tel:" + ("+" if phone.strip().startswith("+") else "") + digits
+
+
+def format_date(value: str | dt.date | None) -> str:
+    """An ISO date (or the date part of a timestamp) as "15 January 2026"; "unknown" for none."""
+    if not value:
+        return UNKNOWN
+    if isinstance(value, dt.date):
+        day = value
+    else:
+        try:
+            day = dt.date.fromisoformat(str(value)[:10])
+        except ValueError:
+            return str(value)
+    return f"{day.day} {day:%B %Y}"
+
+
+def days_since(value: str | None, today: dt.date) -> int | None:
+    """Whole days from the ISO date ``value`` to ``today``; None when there is no valid date."""
+    if not value:
+        return None
+    try:
+        return (today - dt.date.fromisoformat(str(value)[:10])).days
+    except ValueError:
+        return None
+
+
+def is_stale(last_verified: str | None, today: dt.date, stale_after_days: int) -> bool:
+    """Whether a record needs a warning: never verified, or verified too long ago."""
+    age = days_since(last_verified, today)
+    return age is None or age > stale_after_days
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """A count with its noun: "1 provider", "12 providers"."""
+    word = singular if count == 1 else (plural_form or singular + "s")
+    return f"{count:,} {word}"

@@ -1,0 +1,325 @@
+"""Public pages: home, provider list and detail, regions, about, sitemap and robots.txt.
+
+Each view parses the request, calls the search service or one query function, and renders.
+Bad search input re-renders the form with a 400 and the message next to its field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    url_for,
+)
+from markupsafe import Markup
+
+from directory import labels
+from directory.content import about as about_content
+from directory.dataset.codes import is_jurisdiction_code
+from directory.dataset.models import slug_is_valid
+from directory.db import get_db
+from directory.finder import Finding, find_providers
+from directory.queries.meta import dataset_info
+from directory.queries.providers import ProviderDetail, get_provider, listed_provider_ids
+from directory.queries.regions import get_region, list_regions, region_names
+from directory.queries.site import listing_summary
+from directory.search import telehealth_for
+from directory.search_params import ACCEPTING_VALUES, MAX_TEXT, ParamError, SearchParams
+from directory.views import site_context
+
+blueprint = Blueprint("public", __name__)
+blueprint.app_context_processor(site_context.inject)
+for _name, _filter in site_context.FILTERS.items():
+    blueprint.add_app_template_filter(_filter, _name)
+
+#: Search fields the form shows; an error on any other parameter is shown above the form.
+FORM_FIELDS = (
+    "near",
+    "radius",
+    "unit",
+    "treatment",
+    "max_price",
+    "payment",
+    "accepting",
+    "q",
+    "include_closed",
+)
+#: The fields folded under "Filters" on the results page; shown open when one is in use.
+FILTER_FIELDS = ("treatment", "max_price", "payment", "accepting", "q", "include_closed")
+#: Parameters the form carries along unseen, so editing a region's list keeps the region.
+HIDDEN_FIELDS = ("region", "per_page")
+# Long enough for any valid value; a 10,000-character attack is not echoed back in full.
+ECHO_LIMIT = MAX_TEXT * 2
+
+
+def form_values(args: Mapping[str, str]) -> dict[str, str]:
+    """The submitted search fields, cleaned for echoing back into the form."""
+    values = {}
+    for name in (*FORM_FIELDS, *HIDDEN_FIELDS):
+        value = args.get(name, "")
+        values[name] = value.replace("\x00", "")[:ECHO_LIMIT]
+    return values
+
+
+def form_context(
+    values: Mapping[str, str], error: ParamError | None = None, *, open_filters: bool = False
+) -> dict[str, Any]:
+    """What the search form template needs: values, choices and the error, if any."""
+    error_field = error.param if error is not None and error.param in FORM_FIELDS else None
+    return {
+        "values": values,
+        "error": error,
+        "error_field": error_field,
+        "filters_open": open_filters
+        or error_field in FILTER_FIELDS
+        or any(values.get(name) for name in FILTER_FIELDS),
+        "treatments": labels.TREATMENT_NAMES,
+        "payments": labels.PAYMENT_LABELS,
+        "accepting_values": ACCEPTING_VALUES,
+    }
+
+
+def map_url(params: SearchParams) -> str:
+    """The map page showing the same search (the map blueprint serves ``/map``)."""
+    return with_query("/map", params.query_args(page=1))
+
+
+def with_query(path: str, args: Mapping[str, object]) -> str:
+    """``path`` with ``args`` as its query string (none when ``args`` is empty)."""
+    return path + ("?" + urlencode(args) if args else "")
+
+
+def pager(finding: Finding, link: Callable[[int], str]) -> dict[str, str | None]:
+    """Links to the previous and next pages of ``finding`` (None at either end)."""
+    page, pages = finding.params.page, finding.result.pages
+    return {
+        "prev_url": link(page - 1) if page > 1 else None,
+        "next_url": link(page + 1) if page < pages else None,
+    }
+
+
+def page_url(params: SearchParams, page: int) -> str:
+    """The list page for ``page`` of the same search."""
+    return with_query(url_for("public.providers"), params.query_args(page=page))
+
+
+@blueprint.get("/")
+def home() -> str:
+    """The search form and what the directory is."""
+    db = get_db()
+    return render_template(
+        "public/home.html",
+        summary=listing_summary(db),
+        dataset=dataset_info(db),
+        **form_context(form_values({}), open_filters=True),
+    )
+
+
+@blueprint.get("/providers")
+def providers() -> tuple[str, int] | str:
+    """Search results: near a place, in a region or map area, or everyone alphabetically."""
+    values = form_values(request.args)
+    try:
+        finding = find_providers(request.args)
+    except ParamError as error:
+        page = render_template("public/providers.html", finding=None, **form_context(values, error))
+        return page, 400
+    db = get_db()
+    names = region_names(db)
+    place = finding.place
+    # The searched place's region (else country) names the telehealth section and the crisis box.
+    area = (place.region or place.country) if place else finding.params.region
+    return render_template(
+        "public/providers.html",
+        finding=finding,
+        summary_text=result_summary(finding, names),
+        region_names=names,
+        telehealth_area=names.get(area) if area else None,
+        map_url=map_url(finding.params),
+        crisis_country=area,
+        **pager(finding, lambda page: page_url(finding.params, page)),
+        **form_context(values),
+    )
+
+
+def result_summary(finding: Finding, names: Mapping[str, str]) -> str:
+    """The sentence announcing the count: "12 providers within 50 km of Austin, Texas, US"."""
+    params, result = finding.params, finding.result
+    count = labels.plural(result.total, "provider")
+    if finding.place is not None and params.bbox is None:
+        radius = labels.format_radius(params.radius, params.unit)
+        return f"{count} within {radius} of {finding.place.label}"
+    if params.bbox is not None:
+        return f"{count} in the map area"
+    if params.region:
+        return f"{count} in {names.get(params.region, params.region)}"
+    return f"{count}, listed alphabetically"
+
+
+@blueprint.get("/providers/<provider_id>")
+def provider(provider_id: str) -> str:
+    """One provider: treatments and prices, contact, rules of its jurisdiction, sources."""
+    if not slug_is_valid(provider_id):
+        abort(404)
+    db = get_db()
+    detail = get_provider(db, provider_id)
+    if detail is None:
+        abort(404)
+    region_code = detail.region or detail.country
+    region = get_region(db, region_code) if region_code else None
+    today = dt.date.today()
+    stale_after = int(current_app.config["STALE_AFTER_DAYS"])
+    canonical = url_for("public.provider", provider_id=detail.id, _external=True)
+    return render_template(
+        "public/provider.html",
+        provider=detail,
+        region=region,
+        region_names=region_names(db),
+        stale=labels.is_stale(detail.last_verified_date, today, stale_after),
+        stale_after_days=stale_after,
+        canonical_url=canonical,
+        json_ld=None if detail.illustrative else json_ld(detail, canonical),
+        crisis_country=region_code,
+    )
+
+
+def json_ld(detail: ProviderDetail, url: str) -> Markup:
+    """schema.org ``MedicalClinic`` data for ``detail``, safe inside a ``<script>`` element.
+
+    Not produced for illustrative records: they must not be described as real clinics.
+    """
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "MedicalClinic",
+        "@id": url,
+        "name": detail.name,
+        "medicalSpecialty": "Psychiatric",
+    }
+    if detail.website:
+        data["url"] = detail.website
+    if detail.phone:
+        data["telephone"] = detail.phone
+    if detail.locations:
+        first = detail.locations[0]
+        address = {
+            "@type": "PostalAddress",
+            "streetAddress": first.get("street"),
+            "addressLocality": first.get("city"),
+            "postalCode": first.get("postal_code"),
+            "addressRegion": first.get("region"),
+            "addressCountry": first.get("country"),
+        }
+        data["address"] = {key: value for key, value in address.items() if value}
+        if first.get("latitude") is not None and first.get("longitude") is not None:
+            data["geo"] = {
+                "@type": "GeoCoordinates",
+                "latitude": first["latitude"],
+                "longitude": first["longitude"],
+            }
+    return script_safe_json(data)
+
+
+def script_safe_json(data: Any) -> Markup:
+    """JSON that cannot close its ``<script>`` element: ``<``, ``>`` and ``&`` are escaped."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    # Markup is right here: every character that could end the element has been escaped.
+    return Markup(text)
+
+
+@blueprint.get("/regions")
+def regions() -> str:
+    """Every jurisdiction, grouped by country, with provider counts."""
+    return render_template("public/regions.html", groups=group_regions(list_regions(get_db())))
+
+
+def group_regions(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Countries (and unions) by name, each with its subdivisions by name."""
+    tops = {row["code"]: {**row, "children": []} for row in rows if "-" not in row["code"]}
+    for row in rows:
+        if "-" in row["code"]:
+            country = tops.get(row["code"].split("-")[0])
+            if country is not None:
+                country["children"].append(row)
+    for top in tops.values():
+        top["children"].sort(key=lambda child: child["name"])
+    return sorted(tops.values(), key=lambda top: top["name"])
+
+
+@blueprint.get("/regions/<code>")
+def region(code: str) -> str:
+    """A jurisdiction's rules, crisis lines, subdivisions and providers."""
+    if len(code) > 10 or not is_jurisdiction_code(code):
+        abort(404)
+    db = get_db()
+    detail = get_region(db, code)
+    if detail is None:
+        abort(404)
+    try:
+        finding = find_providers({"region": code, "page": request.args.get("page", "")})
+    except ParamError as error:
+        abort(400, description=str(error))
+    codes = [code, *(ancestor["code"] for ancestor in detail.ancestors)]
+    return render_template(
+        "public/region.html",
+        region=detail,
+        finding=finding,
+        telehealth=telehealth_for(db, SearchParams(), codes),
+        region_names=region_names(db),
+        crisis_country=code,
+        **pager(finding, lambda page: _region_page(code, page)),
+    )
+
+
+def _region_page(code: str, page: int) -> str:
+    return with_query(url_for("public.region", code=code), {"page": page} if page > 1 else {})
+
+
+@blueprint.get("/about")
+def about() -> str:
+    """About ketamine therapy, every fact with its source, and about this directory."""
+    db = get_db()
+    return render_template(
+        "public/about.html",
+        sections=about_content.SECTIONS,
+        summary=listing_summary(db),
+        dataset=dataset_info(db),
+    )
+
+
+@blueprint.get("/sitemap.xml")
+def sitemap() -> Response:
+    """Home, about, the region pages and every listed provider, as absolute URLs."""
+    db = get_db()
+    urls = [
+        url_for("public.home", _external=True),
+        url_for("public.providers", _external=True),
+        url_for("public.about", _external=True),
+        url_for("public.regions", _external=True),
+    ]
+    urls += [
+        url_for("public.region", code=code, _external=True) for code in sorted(region_names(db))
+    ]
+    urls += [
+        url_for("public.provider", provider_id=pid, _external=True)
+        for pid in listed_provider_ids(db)
+    ]
+    body = render_template("public/sitemap.xml", urls=urls)
+    return Response(body, mimetype="application/xml")
+
+
+@blueprint.get("/robots.txt")
+def robots() -> Response:
+    """Allow every crawler, and point to the sitemap."""
+    body = f"User-agent: *\nAllow: /\n\nSitemap: {url_for('public.sitemap', _external=True)}\n"
+    return Response(body, mimetype="text/plain")

@@ -1,0 +1,121 @@
+"""Hostile input for every parameter of the public pages: never a 500, never live markup."""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+
+PARAMS = (
+    "near",
+    "radius",
+    "unit",
+    "treatment",
+    "max_price",
+    "payment",
+    "accepting",
+    "q",
+    "include_closed",
+    "region",
+    "bbox",
+    "page",
+    "per_page",
+)
+
+MARKUP = ("<script>alert(1)</script>", '"><img src=x onerror=alert(1)>')
+
+CORPUS = (
+    *MARKUP,
+    "' OR 1=1 --",
+    "'; DROP TABLE providers; --",
+    'NEAR(a b) OR "',
+    "*",
+    "-",
+    '"',
+    "x" * 10_000,
+    "<" * 10_000,
+    "a\x00b",
+    "\x00",
+    "nan",
+    "inf",
+    "-inf",
+    "-1",
+    "0",
+    "1e309",
+    "99999999999999999999",
+    "1,2,3,4,5",
+    "181,91,-181,-91",
+    "Zürich",
+    "東京",
+    "🙂🙂",
+    "مرحبا",
+    "\u202egnp.exe",
+    "e\u0301\u0301\u0301",
+    " ",
+    "%00",
+    "../../etc/passwd",
+)
+
+
+def assert_safe(body: str, value: str) -> None:
+    """No markup from ``value`` reaches the page unescaped, and no NUL character at all."""
+    assert "\x00" not in body
+    if "<" in value:
+        assert value not in body
+    assert "<script>alert(1)" not in body
+    assert "<img src=x" not in body
+
+
+@pytest.mark.parametrize("value", CORPUS, ids=lambda v: repr(v[:20]))
+@pytest.mark.parametrize("param", PARAMS)
+def test_provider_search_survives(site_client: FlaskClient, param: str, value: str) -> None:
+    response = site_client.get("/providers", query_string={param: value})
+    assert response.status_code in (200, 400)
+    assert_safe(response.get_data(as_text=True), value)
+
+
+@pytest.mark.parametrize("value", MARKUP)
+def test_every_parameter_hostile_at_once(site_client: FlaskClient, value: str) -> None:
+    response = site_client.get("/providers", query_string={param: value for param in PARAMS})
+    assert response.status_code == 400
+    assert_safe(response.get_data(as_text=True), value)
+
+
+@pytest.mark.parametrize("value", (*MARKUP, "' OR 1=1 --", 'NEAR(a b) OR "', "*"))
+def test_hostile_text_with_a_valid_place(site_client: FlaskClient, value: str) -> None:
+    response = site_client.get("/providers", query_string={"near": "Austin", "q": value})
+    assert response.status_code == 200
+    assert_safe(response.get_data(as_text=True), value)
+
+
+@pytest.mark.parametrize("value", MARKUP)
+def test_hostile_text_quoted_by_the_geocoder(site_client: FlaskClient, value: str) -> None:
+    response = site_client.get("/providers", query_string={"near": f"Austin, {value}"})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "We did not recognise" in body
+    assert_safe(body, value)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["near=%ff%fe", "near=%", "q=%E0%A4%A", "near=Austin&near=<script>", "radius=%00"],
+)
+def test_malformed_query_strings(site_client: FlaskClient, query: str) -> None:
+    response = site_client.get("/providers", query_string=query)
+    assert response.status_code in (200, 400)
+    assert_safe(response.get_data(as_text=True), "<script>")
+
+
+@pytest.mark.parametrize("value", CORPUS[:12], ids=lambda v: repr(v[:20]))
+@pytest.mark.parametrize("route", ["/providers/{}", "/regions/{}"])
+def test_hostile_path_segments(site_client: FlaskClient, route: str, value: str) -> None:
+    response = site_client.get(route.format(value.replace("/", "%2F").replace("?", "%3F")))
+    assert response.status_code in (404, 405)
+    assert_safe(response.get_data(as_text=True), value)
+
+
+@pytest.mark.parametrize("value", CORPUS, ids=lambda v: repr(v[:20]))
+def test_hostile_region_page_number(site_client: FlaskClient, value: str) -> None:
+    response = site_client.get("/regions/US-TX", query_string={"page": value})
+    assert response.status_code in (200, 400)
+    assert_safe(response.get_data(as_text=True), value)
