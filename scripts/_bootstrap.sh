@@ -28,3 +28,18 @@ ensure_database() {
     flask --app directory build
   fi
 }
+
+# Install Debian packages the tests need (a real browser, a real load balancer) when missing.
+# Usage: ensure_debian_packages COMMAND=PACKAGE ...  (e.g. /usr/bin/chromium=chromium)
+ensure_debian_packages() {
+  local wanted=() pair
+  for pair in "$@"; do
+    [ -x "${pair%%=*}" ] || command -v "${pair%%=*}" >/dev/null 2>&1 || wanted+=("${pair#*=}")
+  done
+  [ ${#wanted[@]} -eq 0 ] && return 0
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "installing Debian packages: ${wanted[*]}" >&2
+  $sudo apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${wanted[@]}" >&2
+}
