@@ -9,6 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from directory import cli_maintainers
 from directory.dataset.build import build_database
 from directory.dataset.loader import DatasetInvalid, load_dataset
 from directory.dataset.placing import build_time_resolver
@@ -88,3 +89,4 @@ def init_app(app: Flask) -> None:
     """Register the commands on ``app``."""
     for command in (validate_command, build_command, schema_command, generate_command):
         app.cli.add_command(command)
+    cli_maintainers.init_app(app)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-#: Routes that write: suggestion forms, submission status pages and the review area.
-WRITER_ROUTES = r"^/(providers/new|providers/[^/]+/suggest|submissions/|review)"
+#: Routes that write: suggestion forms, submission status, maintainers' login and review.
+WRITER_ROUTES = r"^/(providers/new|providers/[^/]+/suggest|submissions/|review|maintainers/)"
 
 
 def render_nginx_config(

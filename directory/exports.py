@@ -132,7 +132,10 @@ def provider_json(detail: ProviderDetail) -> dict[str, Any]:
     """A provider with every section."""
     document = asdict(detail)
     document.pop("do_not_list", None)
-    document["last_verified"] = {"date": document.pop("last_verified_date"), "by": document.pop("last_verified_by")}
+    document["last_verified"] = {
+        "date": document.pop("last_verified_date"),
+        "by": document.pop("last_verified_by"),
+    }
     document["screening"] = {
         "referral_required": document.pop("referral_required"),
         "requirements": document.pop("screening_requirements"),

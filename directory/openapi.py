@@ -75,7 +75,11 @@ SEARCH_PARAMETERS: list[dict[str, Any]] = [
         "in": "query",
         "schema": {"type": "string", "enum": ["0", "1", "true", "false"]},
     },
-    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}},
+    {
+        "name": "page",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+    },
     {
         "name": "per_page",
         "in": "query",

@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pycountry
 import zipcodes
 
 from directory.dataset.models import PaymentOption, TreatmentCode
@@ -34,15 +35,18 @@ _PRICE_RANGES = {
     TreatmentCode.KETAMINE_ASSISTED_PSYCHOTHERAPY: (350, 700, "per_session"),
     TreatmentCode.AT_HOME_TELEHEALTH: (100, 250, "per_month"),
 }
-_US_STATES = frozenset(
-    f"US-{code}"
-    for code in (
-        "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV "
-        "NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY"
-    ).split()
-)
 _WORDS = ["North", "Harbor", "Summit", "Cedar", "River", "Lakeside", "Valley", "Pine", "Bright"]
 _KINDS = ["Ketamine Clinic", "Infusion Center", "Wellness", "Mental Health", "Psychiatry"]
+
+
+@cache
+def _us_states() -> frozenset[str]:
+    """The 50 states and DC, as ISO 3166-2 codes."""
+    return frozenset(
+        sub.code
+        for sub in pycountry.subdivisions.get(country_code="US")  # type: ignore[no-untyped-call]
+        if sub.type in ("State", "District")
+    )
 
 
 @cache
@@ -72,7 +76,7 @@ def synthetic_provider(
     number: int, rng: random.Random, states: frozenset[str] = frozenset()
 ) -> dict[str, Any]:
     """One synthetic provider record in one of ``states`` (default: every US state and DC)."""
-    latitude, longitude, city, state, zip_code = rng.choice(_anchors(states or _US_STATES))
+    latitude, longitude, city, state, zip_code = rng.choice(_anchors(states or _us_states()))
     latitude = max(-90.0, min(90.0, latitude + rng.uniform(-0.05, 0.05)))
     longitude = max(-180.0, min(180.0, longitude + rng.uniform(-0.05, 0.05)))
     codes = rng.sample(list(TreatmentCode), k=rng.randint(1, 3))

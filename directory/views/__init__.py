@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from directory.views import api, health, map, public
+from directory.views import api, health, history, login, map, public, review, submit
 
 
 def register_blueprints(app: Flask) -> None:
     """Attach every blueprint to ``app``."""
-    for module in (health, public, map, api):
+    for module in (health, public, map, api, submit, history, login, review):
         app.register_blueprint(module.blueprint)

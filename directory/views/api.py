@@ -7,13 +7,13 @@ from typing import Any
 from flask import Blueprint, Response, abort, jsonify, request, url_for
 
 from directory import exports
+from directory.dataset.codes import is_jurisdiction_code
 from directory.db import get_db
 from directory.finder import find_providers
 from directory.openapi import openapi_document
 from directory.queries.providers import get_provider
 from directory.queries.regions import get_region, list_regions
 from directory.search_params import ParamError
-from directory.dataset.codes import is_jurisdiction_code
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 
@@ -95,4 +95,6 @@ def _paging_headers(response: Response, total: int, page: int, pages: int) -> No
     response.headers["X-Total-Count"] = str(total)
     if page < pages:
         args: dict[str, Any] = request.args.to_dict() | {"page": str(page + 1)}
-        response.headers["Link"] = f'<{url_for(request.endpoint or "", **args, _external=True)}>; rel="next"'
+        response.headers["Link"] = (
+            f'<{url_for(request.endpoint or "", **args, _external=True)}>; rel="next"'
+        )

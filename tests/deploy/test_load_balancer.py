@@ -122,6 +122,7 @@ def test_a_dead_instance_is_routed_around(cluster: Cluster) -> None:
         ("/providers/austin-harbor-infusions/suggest", True),
         ("/submissions/K7Q2", True),
         ("/review/queue", True),
+        ("/maintainers/login", True),
         ("/providers", False),
         ("/providers/austin-harbor-infusions", False),
         ("/api/providers", False),
@@ -129,4 +130,3 @@ def test_a_dead_instance_is_routed_around(cluster: Cluster) -> None:
 )
 def test_writer_routes(path: str, writes: bool) -> None:
     assert bool(re.match(WRITER_ROUTES, path)) is writes
-

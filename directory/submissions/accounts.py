@@ -1,0 +1,155 @@
+"""Maintainer accounts: names and argon2id password hashes in the queue database.
+
+Accounts are created only from the command line (``flask --app directory maintainers add``);
+there is no sign-up page. :func:`verify` spends the same time on an unknown name as on a
+wrong password, so a login form does not reveal which names exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sqlite3
+from dataclasses import dataclass
+from functools import cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from directory.submissions import ratelimit
+
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,39}$")
+MIN_PASSWORD = 12
+MAX_PASSWORD = 1024
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS maintainers (
+    name TEXT PRIMARY KEY COLLATE NOCASE,
+    password_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+"""
+
+_hasher = PasswordHasher()
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the name is unknown, so both failures cost one argon2 run."""
+    return _hasher.hash("not a real password, only used to even out timing")
+
+
+class AccountError(ValueError):
+    """A name or password that cannot be used, with a message saying why."""
+
+
+@dataclass(frozen=True)
+class Maintainer:
+    """A maintainer account (never with its hash)."""
+
+    name: str
+    created_at: str
+
+
+def check_name(name: str) -> str:
+    """``name`` if it is a usable account name; raises :class:`AccountError`."""
+    if not NAME_PATTERN.match(name):
+        raise AccountError(
+            "a name is 2 to 40 letters, digits, dots, hyphens or underscores, "
+            "starting with a letter or digit"
+        )
+    return name
+
+
+def check_password(password: str) -> str:
+    """``password`` if it is long enough; raises :class:`AccountError`."""
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"a password needs at least {MIN_PASSWORD} characters")
+    if len(password) > MAX_PASSWORD:
+        raise AccountError(f"a password has at most {MAX_PASSWORD} characters")
+    return password
+
+
+def add(connection: sqlite3.Connection, name: str, password: str) -> Maintainer:
+    """Create an account; raises :class:`AccountError` if the name is taken or unusable."""
+    check_name(name)
+    check_password(password)
+    created = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    try:
+        connection.execute(
+            "INSERT INTO maintainers (name, password_hash, created_at) VALUES (?, ?, ?)",
+            [name, _hasher.hash(password), created],
+        )
+    except sqlite3.IntegrityError:
+        raise AccountError(f"a maintainer called {name!r} already exists") from None
+    return Maintainer(name, created)
+
+
+def remove(connection: sqlite3.Connection, name: str) -> bool:
+    """Delete an account; False if there was none. Its sessions stop working at once."""
+    cursor = connection.execute("DELETE FROM maintainers WHERE name = ?", [name])
+    return cursor.rowcount == 1
+
+
+def list_all(connection: sqlite3.Connection) -> list[Maintainer]:
+    """Every account, by name."""
+    rows = connection.execute("SELECT name, created_at FROM maintainers ORDER BY name")
+    return [Maintainer(row[0], row[1]) for row in rows]
+
+
+def find(connection: sqlite3.Connection, name: str) -> Maintainer | None:
+    """The account called ``name`` (any case), or None."""
+    row = connection.execute(
+        "SELECT name, created_at FROM maintainers WHERE name = ?", [name]
+    ).fetchone()
+    return None if row is None else Maintainer(row[0], row[1])
+
+
+def verify(connection: sqlite3.Connection, name: str, password: str) -> Maintainer | None:
+    """The account if ``password`` is right for ``name``, else None (in about the same time)."""
+    if len(password) > MAX_PASSWORD or len(name) > 100:
+        return None
+    row = connection.execute(
+        "SELECT name, password_hash, created_at FROM maintainers WHERE name = ?", [name]
+    ).fetchone()
+    stored = row[1] if row is not None else _dummy_hash()
+    try:
+        _hasher.verify(stored, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return None
+    if row is None:
+        return None
+    if _hasher.check_needs_rehash(stored):  # parameters were raised since it was hashed
+        connection.execute(
+            "UPDATE maintainers SET password_hash = ? WHERE name = ?",
+            [_hasher.hash(password), row[0]],
+        )
+    return Maintainer(row[0], row[2])
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    """The outcome of a login attempt: the account, or whether the limit stopped it."""
+
+    maintainer: Maintainer | None
+    limited: bool = False
+
+
+def attempt_login(
+    connection: sqlite3.Connection, name: str, password: str, client: str, limit: int
+) -> LoginResult:
+    """Check a login, counting failures per client and per account name.
+
+    Once either has ``limit`` failures in the past hour, further attempts are refused
+    without checking the password, so guessing is slow whichever way it is spread.
+    """
+    account_key = name.strip().lower()[:100]
+    if ratelimit.blocked(connection, "login-client", client, limit) or ratelimit.blocked(
+        connection, "login-name", account_key, limit
+    ):
+        return LoginResult(None, limited=True)
+    maintainer = verify(connection, name.strip(), password)
+    if maintainer is None:
+        ratelimit.record(connection, "login-client", client)
+        ratelimit.record(connection, "login-name", account_key)
+    return LoginResult(maintainer)

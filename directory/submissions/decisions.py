@@ -1,0 +1,232 @@
+"""What a maintainer decides about a submission: edit it, approve it or reject it.
+
+An approval re-reads the record under the commit lock and compares its content hash with
+the hash the maintainer reviewed; if another approval changed the record meanwhile, it
+raises :class:`~directory.submissions.apply.Conflict` and the maintainer is shown the new
+difference and asked again. Nothing is ever applied on top of a version nobody reviewed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from directory.dataset.build import PointResolver
+from directory.dataset.models import slug_is_valid
+from directory.submissions import apply, changelog, store, yamlio
+from directory.submissions.diff import (
+    changes_from_json,
+    changes_to_json,
+    diff_records,
+    plain,
+)
+from directory.submissions.forms import check_url, clean, provider_errors
+from directory.submissions.items import jurisdiction_problems, record_id
+from directory.submissions.store import Submission
+from directory.submissions.workspace import Workspace
+from directory.submissions.yamlio import (
+    add_source,
+    content_hash,
+    dump,
+    load,
+    new_document,
+    read_file,
+    read_record,
+    set_verified,
+)
+
+MAX_EDIT = 200_000
+MAX_REASON = 2000
+
+
+class NotPending(apply.UpdateError):
+    """The submission is missing or was already decided."""
+
+
+class NothingToApply(apply.UpdateError):
+    """The proposal changes nothing."""
+
+
+@dataclass(frozen=True)
+class Approval:
+    """A maintainer's approval as posted from the review page."""
+
+    ref: str
+    by: str
+    base_hash: str
+    source_url: str
+    source_title: str = ""
+    verified: bool = False
+
+
+def mark_approved(connection: sqlite3.Connection) -> apply.AfterCommit:
+    """The step run after a commit's renames: mark its submissions approved."""
+
+    def after(meta: dict[str, Any]) -> None:
+        for ref in meta.get("approve", []):
+            store.decide(connection, str(ref), "approved", str(meta.get("by", "")))
+
+    return after
+
+
+def edit(
+    connection: sqlite3.Connection,
+    workspace: Workspace,
+    ref: str,
+    text: str,
+    by: str,
+    today: dt.date | None = None,
+) -> list[str]:
+    """Replace a pending submission's proposal with the record in ``text`` (YAML).
+
+    Returns the problems that stopped it (nothing is saved then), or an empty list.
+    """
+    submission = store.get(connection, ref)
+    if submission is None or submission.status != "pending":
+        return ["this submission is no longer pending"]
+    if len(text) > MAX_EDIT:
+        return [f"the record is too long (at most {MAX_EDIT:,} characters)"]
+    try:
+        parsed = yaml.safe_load(text.replace("\x00", ""))
+    except yaml.YAMLError as exc:
+        return [f"not valid YAML: {' '.join(str(exc).split())[:300]}"]
+    if not isinstance(parsed, dict):
+        return ["the record must be a mapping of fields, as in the data files"]
+    record = plain(parsed)
+    identifier = record.get("id")
+    if not isinstance(identifier, str) or not slug_is_valid(identifier):
+        return ["id: give the record an id of lower-case words joined by hyphens"]
+    if submission.kind == "update" and identifier != submission.provider_id:
+        return [f"id: this suggestion is about {submission.provider_id}; keep its id"]
+    problems = [
+        f"{path or 'record'}: {message}"
+        for path, message in provider_errors(record, today or dt.date.today())
+    ]
+    problems += jurisdiction_problems(workspace, record)
+    if problems:
+        return problems
+    if submission.kind == "new":
+        proposal: dict[str, Any] = {"record": record, "base_hash": content_hash(None)}
+    else:
+        try:
+            current, digest = read_record(workspace.provider_file(identifier))
+        except ValueError as exc:
+            return [f"the record cannot be read: {exc}"]
+        if current is None:
+            return ["the record no longer exists"]
+        proposal = {"changes": changes_to_json(diff_records(current, record)), "base_hash": digest}
+    if not store.save_proposal(connection, ref, identifier, proposal, by):
+        return ["this submission is no longer pending"]
+    return []
+
+
+def approve(
+    connection: sqlite3.Connection,
+    workspace: Workspace,
+    approval: Approval,
+    resolve: PointResolver | None = None,
+    today: dt.date | None = None,
+) -> apply.Committed:
+    """Write an approved submission into data/, log it, rebuild the database, mark it approved.
+
+    Raises :class:`~directory.submissions.apply.Conflict` if the record is not the version
+    reviewed, :class:`NotPending`, :class:`NothingToApply`, ``ValueError`` for a bad source,
+    ``DatasetInvalid`` if the result would not validate.
+    """
+    url = clean(approval.source_url)
+    message = check_url(url) if url else "give the source you checked"
+    if message:
+        raise ValueError(f"source: {message}")
+    day = today or dt.date.today()
+
+    def plan() -> apply.Plan:
+        submission = store.get(connection, approval.ref)
+        if submission is None or submission.status != "pending":
+            decided = submission.decided_by if submission else None
+            raise NotPending(
+                f"this submission was already decided{' by ' + decided if decided else ''}"
+            )
+        return _approval_plan(workspace, submission, approval, url, day)
+
+    return apply.commit(
+        workspace, plan, after=mark_approved(connection), resolve=resolve, today=today
+    )
+
+
+def _approval_plan(
+    workspace: Workspace, submission: Submission, approval: Approval, url: str, day: dt.date
+) -> apply.Plan:
+    identifier = record_id(submission)
+    path = workspace.provider_file(identifier)
+    text, digest = read_file(path)
+    if digest != approval.base_hash:
+        raise apply.Conflict(
+            f"{identifier} changed since you opened this page; check the differences again",
+            [identifier],
+        )
+    note = f"Checked by a maintainer when approving {submission.ref}."
+    title = clean(approval.source_title) or None
+    if submission.kind == "new":
+        record = submission.proposal.get("record")
+        if not isinstance(record, dict):
+            raise NothingToApply("the proposal holds no record")
+        document = new_document(record)
+        add_source(document, url, title, day, note)
+        if approval.verified:
+            set_verified(document, day, approval.by)
+        logged = diff_records(None, document)
+    else:
+        if text is None:
+            raise apply.UpdateError(f"{identifier} no longer exists")
+        document = load(text)
+        before = plain(document)
+        yamlio.apply(document, changes_from_json(submission.proposal.get("changes")))
+        # The source is not logged as a field change: every entry names it already.
+        logged = diff_records(before, document)
+        if not logged and not approval.verified:
+            raise NothingToApply("this changes nothing; edit the suggestion or reject it")
+        add_source(document, url, title, day, note)
+        if approval.verified:
+            sourced = plain(document)
+            set_verified(document, day, approval.by)
+            logged += diff_records(sourced, document)
+    entries = changelog.entries(
+        identifier,
+        logged,
+        by=approval.by,
+        when=changelog.now_stamp(),
+        source=url,
+        reference=submission.ref,
+    )
+    return apply.Plan(
+        writes=[apply.FileWrite(path, dump(document))],
+        entries=entries,
+        meta={"approve": [submission.ref], "by": approval.by},
+    )
+
+
+def reject(connection: sqlite3.Connection, ref: str, by: str, reason: str) -> None:
+    """Reject a pending submission, with a reason the submitter can read.
+
+    Raises ValueError for a missing or over-long reason, :class:`NotPending` if decided.
+    """
+    reason = clean(reason, multiline=True)
+    if not reason:
+        raise ValueError("give a reason; the person who sent it will see it")
+    if len(reason) > MAX_REASON:
+        raise ValueError(f"the reason is too long (at most {MAX_REASON:,} characters)")
+    if not store.decide(connection, ref, "rejected", by, reason):
+        raise NotPending("this submission was already decided")
+
+
+def pending_queue(
+    connection: sqlite3.Connection, workspace: Workspace
+) -> tuple[list[Submission], list[Submission]]:
+    """Pending submissions (oldest first) and recent decisions, after finishing any commit a
+    crash interrupted."""
+    apply.recover(workspace, mark_approved(connection))
+    return store.list_pending(connection), store.list_decided(connection)

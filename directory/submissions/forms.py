@@ -1,0 +1,96 @@
+"""Cleaning and checking what people type into the public forms, with messages for them.
+
+>>> clean("  a\\x00b\\u200b  ")
+'ab'
+>>> check_url("javascript:alert(1)")
+'enter a web address starting with http:// or https://'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import AnyHttpUrl, ValidationError
+
+from directory.dataset.loader import field_path
+from directory.dataset.models import Provider
+
+# C0/C1 control characters except tab and newline, plus zero-width and bidirectional
+# controls, which can hide or reorder text in a reviewer's view.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+_LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029]")
+
+MAX_URL = 2000
+#: The name of the honeypot field: hidden from people, irresistible to form-filling bots.
+HONEYPOT = "fax_number"
+
+
+@dataclass
+class Outcome:
+    """What became of a posted form: a reference, or the messages to show next to fields."""
+
+    status: int
+    ref: str | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def accepted(self) -> bool:
+        """Whether the submission was queued."""
+        return self.ref is not None
+
+
+def clean(text: str | None, multiline: bool = False) -> str:
+    """``text`` without invisible characters, NFC-normalised and stripped; one line unless
+    ``multiline``."""
+    if not text:
+        return ""
+    text = _LINE_BREAKS.sub("\n", text)
+    text = _INVISIBLE.sub("", text)
+    if not multiline:
+        text = " ".join(text.split())
+    return unicodedata.normalize("NFC", text).strip()
+
+
+def check_length(value: str, limit: int) -> str | None:
+    """A message if ``value`` is longer than ``limit`` characters."""
+    if len(value) > limit:
+        return f"this is too long: at most {limit:,} characters, please (you wrote {len(value):,})"
+    return None
+
+
+def check_url(value: str) -> str | None:
+    """A message if ``value`` is not an http(s) web address."""
+    if len(value) > MAX_URL:
+        return f"this address is too long: at most {MAX_URL:,} characters"
+    if not re.match(r"^https?://[^\s/]", value, re.IGNORECASE):
+        return "enter a web address starting with http:// or https://"
+    try:
+        AnyHttpUrl(value)
+    except ValidationError:
+        return "this is not a valid web address"
+    return None
+
+
+def provider_errors(record: Mapping[str, Any], today: dt.date) -> list[tuple[str, str]]:
+    """The validator's complaints about ``record`` as (field path, message) pairs."""
+    try:
+        Provider.model_validate(record, context={"today": today})
+    except ValidationError as exc:
+        return [
+            (field_path(error["loc"]), str(error["msg"]).removeprefix("Value error, "))
+            for error in exc.errors(include_url=False)
+        ]
+    return []
+
+
+def echo(form: Mapping[str, str], names: tuple[str, ...], limit: int = 5000) -> dict[str, str]:
+    """The posted values to show back in the form, cleaned and cut to a sane length."""
+    return {name: clean(form.get(name), multiline=True)[:limit] for name in names}

@@ -1,0 +1,94 @@
+"""Public submissions: "Suggest an update" on a provider, "Add a provider", and the status
+page a reference number leads to. Each view hands the form to ``submissions.intake``.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
+
+from directory import auth
+from directory.submissions import display, intake, newprovider, store
+from directory.submissions.fields import OTHER
+from directory.submissions.forms import HONEYPOT
+
+blueprint = Blueprint("submit", __name__)
+for _name, _filter in display.FILTERS.items():
+    blueprint.add_app_template_filter(_filter, _name)
+blueprint.record_once(lambda state: auth.init_app(state.app))
+blueprint.before_request(auth.limit_form_size)
+blueprint.after_request(auth.no_store)
+
+Page = str | tuple[str, int] | BaseResponse
+
+
+@blueprint.route("/providers/<provider_id>/suggest", methods=["GET", "POST"])
+@auth.csrf_protected
+def suggest(provider_id: str) -> Page:
+    """Suggest a correction to one field of a listed provider."""
+    workspace = auth.workspace()
+    target = intake.suggestion_target(workspace, provider_id)
+    if target is None:
+        abort(404)
+    if request.method == "GET":
+        return _suggest_page(target, {"field": request.args.get("field", "")[:200]}, {})
+    with store.open_store(workspace.queue) as connection:
+        outcome = intake.submit_suggestion(
+            connection, workspace, target, request.form, auth.client_id()
+        )
+    if outcome.ref is not None:
+        return redirect(url_for("submit.status", ref=outcome.ref, sent=1), code=303)
+    return _suggest_page(target, outcome.values, outcome.errors), outcome.status
+
+
+def _suggest_page(target: intake.Target, values: dict[str, str], errors: dict[str, str]) -> str:
+    return render_template(
+        "submit/suggest.html",
+        target=target,
+        values=values,
+        errors=errors,
+        other=OTHER,
+        honeypot=HONEYPOT,
+        limits=intake.LIMITS,
+    )
+
+
+@blueprint.route("/providers/new", methods=["GET", "POST"])
+@auth.csrf_protected
+def new_provider() -> Page:
+    """Propose a provider the directory does not list yet."""
+    if request.method == "GET":
+        return _new_page({}, {})
+    workspace = auth.workspace()
+    with store.open_store(workspace.queue) as connection:
+        outcome = intake.submit_new_provider(
+            connection, workspace, request.form, request.form.getlist, auth.client_id()
+        )
+    if outcome.ref is not None:
+        return redirect(url_for("submit.status", ref=outcome.ref, sent=1), code=303)
+    return _new_page(outcome.values, outcome.errors), outcome.status
+
+
+def _new_page(values: dict[str, object], errors: dict[str, str]) -> str:
+    return render_template(
+        "submit/new.html",
+        values=values,
+        errors=errors,
+        honeypot=HONEYPOT,
+        limits=newprovider.TEXT_LIMITS,
+        choices=newprovider.choices(),
+    )
+
+
+@blueprint.get("/submissions/<ref>")
+def status(ref: str) -> str:
+    """Where a submission stands: pending, approved or rejected (with the reason)."""
+    if not store.is_reference(ref):
+        abort(404)
+    with store.open_store(auth.workspace().queue) as connection:
+        submission = store.get(connection, ref)
+    if submission is None:
+        abort(404)
+    return render_template(
+        "submit/status.html", submission=submission, just_sent=request.args.get("sent") == "1"
+    )

@@ -1,0 +1,85 @@
+"""Helpers for the submission tests: reading CSRF tokens, filling forms, logging in."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+PASSWORD = "correct horse battery staple"
+
+_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+_BASE_HASH = re.compile(r'name="base_hash" value="([^"]+)"')
+
+
+def csrf_from(response: TestResponse) -> str:
+    """The CSRF token in a page's form."""
+    match = _TOKEN.search(response.get_data(as_text=True))
+    assert match, "the page has no CSRF token"
+    return html.unescape(match.group(1))
+
+
+def base_hash_from(response: TestResponse) -> str:
+    """The record hash an approval or listing form carries."""
+    match = _BASE_HASH.search(response.get_data(as_text=True))
+    assert match, "the page has no base_hash"
+    return html.unescape(match.group(1))
+
+
+def suggestion(**overrides: Any) -> dict[str, Any]:
+    """A valid suggestion form."""
+    form = {
+        "field": "phone",
+        "proposed": "+1 512-555-0199",
+        "explanation": "The clinic changed its number in January.",
+        "source_url": "https://clinic.example.org/contact",
+        "contact": "person@example.com",
+    }
+    form.update(overrides)
+    return form
+
+
+def new_provider_form(**overrides: Any) -> dict[str, Any]:
+    """A valid "Add a provider" form."""
+    form: dict[str, Any] = {
+        "name": "Lakeside Ketamine Centre",
+        "website": "https://lakeside.example.org/",
+        "phone": "+1 512-555-0222",
+        "status": "active",
+        "street": "9 Lake Road",
+        "city": "Austin",
+        "postal_code": "78702",
+        "region": "TX",
+        "country": "US",
+        "treatments": ["iv_infusion", "esketamine_nasal"],
+        "price_treatment": "iv_infusion",
+        "price_min": "450",
+        "price_max": "600",
+        "price_currency": "USD",
+        "price_unit": "per_session",
+        "payment_options": ["cash"],
+        "accepting_new_patients": "yes",
+        "referral_required": "unknown",
+        "source_url": "https://lakeside.example.org/pricing",
+        "source_title": "Pricing",
+        "contact": "someone@example.com",
+    }
+    form.update(overrides)
+    return form
+
+
+def post_form(client: FlaskClient, url: str, data: dict[str, Any]) -> TestResponse:
+    """GET ``url`` for its CSRF token, then POST ``data`` with it."""
+    token = csrf_from(client.get(url))
+    return client.post(url, data={**data, "csrf_token": token})
+
+
+def log_in(client: FlaskClient, name: str = "alice", password: str = PASSWORD) -> TestResponse:
+    """Log ``client`` in as a maintainer."""
+    token = csrf_from(client.get("/maintainers/login"))
+    return client.post(
+        "/maintainers/login", data={"name": name, "password": password, "csrf_token": token}
+    )
