@@ -29,7 +29,9 @@ from directory.settings import PROJECT_ROOT
 RADIUS_KM = 50.0
 
 
-def naive_search(db: Any, center: Point, radius_km: float, limit: int = 20) -> list[tuple[float, str]]:
+def naive_search(
+    db: Any, center: Point, radius_km: float, limit: int = 20
+) -> list[tuple[float, str]]:
     """Bounding box in SQL, then the geodesic for every candidate in Python."""
     box = bounding_boxes(center, radius_km)[0]
     rows = db.execute(
@@ -97,11 +99,16 @@ def main(argv: list[str] | None = None) -> None:
         build_database(PROJECT_ROOT / "data", shipped, resolve=build_time_resolver(work / "gaz.db"))
         rows.append({"dataset": "shipped"} | measure(shipped, args.searches))
         for size in (int(s) for s in args.sizes.split(",") if s):
-            folder = write_synthetic_dataset(work / f"s{size}", size, PROJECT_ROOT / "data" / "jurisdictions")
+            folder = write_synthetic_dataset(
+                work / f"s{size}", size, PROJECT_ROOT / "data" / "jurisdictions"
+            )
             target = work / f"s{size}.db"
             build_database(folder, target)
             rows.append({"dataset": f"synthetic {size:,}"} | measure(target, args.searches))
-    print(f"{'dataset':<20}{'providers':>10}{'ours median ms':>16}{'ours p99 ms':>13}{'naive median ms':>17}{'ratio':>8}")
+    print(
+        f"{'dataset':<20}{'providers':>10}{'ours median ms':>16}{'ours p99 ms':>13}"
+        f"{'naive median ms':>17}{'ratio':>8}"
+    )
     for row in rows:
         print(
             f"{row['dataset']:<20}{row['providers']:>10}{row['ours_median_ms']:>16}"

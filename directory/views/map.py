@@ -1,0 +1,359 @@
+"""The interactive map: the same search as the list, drawn with Folium and Leaflet.
+
+``/map`` renders the base map (tiles, the searched place, the radius) and no providers; the
+page's script fetches them from ``/map/points.json`` as compact arrays and each popup's
+details from ``/map/popup/<id>`` on click. ``/map?embed=1`` is the bare map for iframes.
+Leaflet and supercluster are served from ``/map/vendor/`` (see ``directory.maps``).
+
+Caching: payloads carry a weak ETag (dataset version + parameters) and may be reused for
+five minutes; the points of recent searches are kept gzipped in memory; vendored files are
+cached for a year under versioned URLs. JSON and HTML are gzipped when the client accepts it.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import mimetypes
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, current_app, make_response, render_template, request, url_for
+
+from directory import labels, maps, security
+from directory.dataset.models import slug_is_valid
+from directory.db import get_db
+from directory.finder import Finding, ResolvedPlace, find_providers, resolve_place
+from directory.queries.meta import dataset_info
+from directory.queries.providers import get_provider
+from directory.queries.regions import region_names
+from directory.search import Point, matching_points
+from directory.search_params import ParamError, SearchParams, parse_search_params
+
+blueprint = Blueprint("map", __name__)
+
+#: Points and popups may be reused for five minutes, then revalidated by ETag.
+PAYLOAD_MAX_AGE = 300
+#: Vendored files live under a versioned URL, so they never change.
+VENDOR_MAX_AGE = 365 * 24 * 3600
+COMPRESSIBLE = frozenset(
+    {"text/html", "application/json", "text/css", "text/javascript", "application/javascript"}
+)
+GZIP_MIN_BYTES = 1024
+EMBED_VALUES = {"": False, "0": False, "false": False, "1": True, "true": True}
+
+
+def embed_flag(args: Mapping[str, str]) -> bool:
+    """Whether ``embed`` asks for the bare map; raises :class:`ParamError` for other values."""
+    raw = args.get("embed", "").strip().lower()
+    if raw not in EMBED_VALUES:
+        raise ParamError("embed", "embed must be 1 or 0")
+    return EMBED_VALUES[raw]
+
+
+def search_center(params: SearchParams, place: ResolvedPlace | None) -> Point | None:
+    """The centre the search ranks from: the place, unless a map box replaces the circle.
+
+    The same rule as :func:`directory.finder.find_providers`, so that the points are exactly
+    the providers the list counts.
+    """
+    if place is None or params.bbox is not None:
+        return None
+    return Point(place.latitude, place.longitude)
+
+
+def map_args(params: SearchParams, **changes: Any) -> dict[str, str]:
+    """The search as URL parameters for links between the map and the list (from page 1)."""
+    return params.query_args(page=1, **changes)
+
+
+def points_args(params: SearchParams) -> dict[str, str]:
+    """The parameters that decide the points: not the list's page or page size."""
+    return params.query_args(page=1, per_page=20)
+
+
+def url_with(endpoint: str, args: Mapping[str, str]) -> str:
+    """The URL of ``endpoint`` with ``args`` as its query string."""
+    url = url_for(endpoint)
+    return f"{url}?{urlencode(args)}" if args else url
+
+
+def summary(finding: Finding, names: Mapping[str, str]) -> str:
+    """What the map shows, e.g. "12 providers within 50 km of Austin, Texas, US"."""
+    params, place = finding.params, finding.place
+    count = labels.plural(finding.result.total, "provider")
+    if params.bbox is not None:
+        return f"{count} in the map area"
+    if place is not None:
+        radius = labels.format_radius(params.radius, params.unit)
+        return f"{count} within {radius} of {place.label}"
+    if params.region:
+        return f"{count} in {names.get(params.region, params.region)}"
+    return f"{count} in the directory"
+
+
+def _etag(*parts: str) -> str:
+    key = "|".join([str(maps.PAYLOAD_FORMAT), *parts])
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def _not_modified(etag: str) -> Response | None:
+    """A 304 when the client already holds ``etag`` (weak: gzip does not change meaning)."""
+    if not request.if_none_match.contains_weak(etag):
+        return None
+    response = Response(status=304)
+    response.set_etag(etag, weak=True)
+    response.vary.add("Accept-Encoding")
+    return response
+
+
+def _cached_json(payload: Any, etag: str) -> Response:
+    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+    response = Response(body, mimetype="application/json")
+    response.set_etag(etag, weak=True)
+    response.cache_control.public = True
+    response.cache_control.max_age = PAYLOAD_MAX_AGE
+    return response
+
+
+def _json_error(status: int, message: str, param: str | None = None) -> tuple[Response, int]:
+    body: dict[str, Any] = {"error": message}
+    if param is not None:
+        body["param"] = param
+    return Response(json.dumps(body), mimetype="application/json"), status
+
+
+@blueprint.get("/map")
+def show() -> Response:
+    """The map page (or with ``embed=1`` the bare map) for the same search as ``/providers``."""
+    try:
+        embed = embed_flag(request.args)
+    except ParamError as error:
+        return _error_page(error, embed=False)
+    try:
+        finding = find_providers(request.args)
+    except ParamError as error:
+        return _error_page(error, embed)
+    params, place = finding.params, finding.place
+    mark = maps.PlaceMark(place.label, place.latitude, place.longitude) if place else None
+    folium_map = maps.build_map(
+        current_app.config["TILE_URL"],
+        current_app.config["TILE_ATTRIBUTION"],
+        place=mark,
+        radius_km=params.radius_km if place else None,
+        bbox=params.bbox,
+    )
+    parts = maps.render_map(folium_map)
+    names = region_names(get_db())
+    area = (place.region or place.country) if place else params.region
+    search_args = map_args(params, bbox=None)
+    page = render_template(
+        "map/embed.html" if embed else "map/page.html",
+        parts=parts,
+        config=_page_config(finding, parts, embed, search_args),
+        summary=summary(finding, names),
+        finding=finding,
+        embed=embed,
+        list_url=url_with("public.providers", map_args(params)),
+        full_map_url=url_with("map.show", map_args(params)),
+        circle_url=url_with("map.show", search_args) if params.bbox and place else None,
+        telehealth_area=names.get(area) if area else None,
+        crisis_country=area,
+    )
+    response = make_response(page)
+    return security.allow_embedding(response) if embed else response
+
+
+def _page_config(
+    finding: Finding, parts: maps.MapParts, embed: bool, search_args: dict[str, str]
+) -> dict[str, Any]:
+    """What map.js needs, handed over as JSON data (never as code)."""
+    params = finding.params
+    return {
+        "mapName": parts.map_name,
+        "placeName": parts.place_name,
+        "circleName": parts.circle_name,
+        "pointsUrl": url_with("map.points", points_args(params)),
+        "popupUrl": url_for("map.popup", provider_id="__id__"),
+        "providerUrl": url_for("public.provider", provider_id="__id__"),
+        "mapUrl": url_for("map.show"),
+        "searchArgs": search_args | ({"embed": "1"} if embed else {}),
+        "fit": "bbox" if params.bbox is not None else "points",
+        "total": finding.result.total,
+        "unit": params.unit,
+        "embed": embed,
+        "treatments": maps.treatment_legend(),
+        "flags": {
+            "closed": maps.FLAG_CLOSED,
+            "temporarilyClosed": maps.FLAG_TEMPORARILY_CLOSED,
+            "illustrative": maps.FLAG_ILLUSTRATIVE,
+        },
+    }
+
+
+def _error_page(error: ParamError, embed: bool) -> Response:
+    """The 400 page for a bad parameter: the message, and ways back to a working search."""
+    page = render_template(
+        "map/embed_error.html" if embed else "map/error.html",
+        message=str(error),
+        param=error.param,
+        list_url=url_for("public.providers"),
+        map_url=url_for("map.show"),
+    )
+    response = make_response(page, 400)
+    return security.allow_embedding(response) if embed else response
+
+
+class CompressedCache:
+    """The most recently used gzipped payloads, up to a total size; safe across threads.
+
+    The whole directory's points take a second or more to query and encode at 100,000
+    providers and are asked for by every visitor of ``/map``; the ETag spares a browser that
+    has them, this spares the server for everyone else.
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[tuple[str, ...], bytes] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, ...]) -> bytes | None:
+        """The payload stored under ``key``, now the most recently used; or None."""
+        with self._lock:
+            body = self._entries.get(key)
+            if body is not None:
+                self._entries.move_to_end(key)
+            return body
+
+    def put(self, key: tuple[str, ...], body: bytes) -> None:
+        """Store ``body``, dropping the least recently used entries to stay in size."""
+        if len(body) > self.max_bytes:
+            return
+        with self._lock:
+            old = self._entries.pop(key, None)
+            self._size -= len(old) if old is not None else 0
+            self._entries[key] = body
+            self._size += len(body)
+            while self._size > self.max_bytes:
+                _, dropped = self._entries.popitem(last=False)
+                self._size -= len(dropped)
+
+
+POINTS_CACHE = CompressedCache(max_bytes=32 * 1024 * 1024)
+
+
+def _gzipped_json(body: bytes, etag: str) -> Response:
+    """A gzipped JSON body, sent as is to clients that accept gzip (nearly all)."""
+    packed = bool(request.accept_encodings["gzip"])
+    response = Response(body if packed else gzip.decompress(body), mimetype="application/json")
+    if packed:
+        response.headers["Content-Encoding"] = "gzip"
+    response.vary.add("Accept-Encoding")
+    response.set_etag(etag, weak=True)
+    response.cache_control.public = True
+    response.cache_control.max_age = PAYLOAD_MAX_AGE
+    return response
+
+
+@blueprint.get("/map/points.json")
+def points() -> Response | tuple[Response, int]:
+    """Every provider the search matches, as compact arrays (see ``maps.points_payload``)."""
+    try:
+        params = parse_search_params(request.args)
+    except ParamError as error:
+        return _json_error(400, str(error), error.param)
+    db = get_db()
+    version = dataset_info(db).dataset_version
+    etag = _etag("points", version, json.dumps(sorted(points_args(params).items())))
+    cached = _not_modified(etag)
+    if cached is not None:
+        return cached
+    config = current_app.config
+    key = (etag, str(config["DATABASE"]), str(config["GEOCODER"]))
+    body = POINTS_CACHE.get(key)
+    if body is None:
+        try:
+            place = resolve_place(params.near)
+        except ParamError as error:
+            return _json_error(400, str(error), error.param)
+        found = matching_points(db, params, search_center(params, place))
+        text = json.dumps(
+            maps.points_payload(found, version), separators=(",", ":"), ensure_ascii=False
+        )
+        body = gzip.compress(text.encode(), 6, mtime=0)
+        POINTS_CACHE.put(key, body)
+    return _gzipped_json(body, etag)
+
+
+@blueprint.get("/map/popup/<provider_id>")
+def popup(provider_id: str) -> Response | tuple[Response, int]:
+    """A marker's popup details: name, status, treatments with prices, the page's URL."""
+    if not slug_is_valid(provider_id):
+        return _json_error(404, "no such provider")
+    db = get_db()
+    etag = _etag("popup", dataset_info(db).dataset_version, provider_id)
+    cached = _not_modified(etag)
+    if cached is not None:
+        return cached
+    detail = get_provider(db, provider_id)
+    if detail is None:
+        return _json_error(404, "no such provider")
+    url = url_for("public.provider", provider_id=detail.id)
+    return _cached_json(maps.popup_payload(detail, url), etag)
+
+
+@lru_cache(maxsize=64)
+def _vendor_bytes(path: Path, mtime_ns: int) -> tuple[bytes, bytes, str]:
+    """A vendored file, its gzipped form and a hash, read once per process."""
+    data = path.read_bytes()
+    return data, gzip.compress(data, 9, mtime=0), hashlib.sha256(data).hexdigest()[:32]
+
+
+@blueprint.get(maps.VENDOR_URL + "/<slug>/<path:filename>")
+def vendor(slug: str, filename: str) -> Response | tuple[Response, int]:
+    """A file of a vendored front-end package (Leaflet, supercluster)."""
+    path = maps.vendor_file(slug, filename)
+    if path is None:
+        return Response("not found", status=404, mimetype="text/plain"), 404
+    data, compressed, digest = _vendor_bytes(path, path.stat().st_mtime_ns)
+    mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    response = Response(data, mimetype=mimetype)
+    if mimetype in COMPRESSIBLE:
+        response.vary.add("Accept-Encoding")
+        if request.accept_encodings["gzip"]:
+            response.set_data(compressed)
+            response.headers["Content-Encoding"] = "gzip"
+    response.set_etag(digest, weak=True)
+    response.cache_control.public = True
+    response.cache_control.max_age = VENDOR_MAX_AGE
+    response.cache_control.immutable = True
+    response.make_conditional(request)
+    return response
+
+
+@blueprint.after_request
+def compress(response: Response) -> Response:
+    """Gzip this blueprint's HTML and JSON for clients that accept it."""
+    if (
+        response.status_code != 200
+        or response.direct_passthrough
+        or "Content-Encoding" in response.headers
+        or response.mimetype not in COMPRESSIBLE
+    ):
+        return response
+    response.vary.add("Accept-Encoding")
+    if not request.accept_encodings["gzip"]:
+        return response
+    data = response.get_data()
+    if len(data) < GZIP_MIN_BYTES:
+        return response
+    response.set_data(gzip.compress(data, 6, mtime=0))
+    response.headers["Content-Encoding"] = "gzip"
+    return response
