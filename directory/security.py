@@ -53,7 +53,7 @@ def content_security_policy(nonce: str, tile_origin: str, embeddable: bool) -> s
         "object-src 'none'",
         "base-uri 'none'",
         "form-action 'self'",
-        f"frame-ancestors {'*' if embeddable else 'none'}",
+        "frame-ancestors *" if embeddable else "frame-ancestors 'none'",
     ]
     return "; ".join(directives)
 
