@@ -72,6 +72,7 @@ NAV: tuple[tuple[str, str], ...] = (
     ("/providers", "Find providers"),
     ("/map", "Map"),
     ("/regions", "Regions"),
+    ("/providers/new", "Add a provider"),
     ("/about", "About"),
 )
 
@@ -125,7 +126,9 @@ def nav_items() -> list[dict[str, Any]]:
     path = request.path
     items = []
     for href, label in NAV:
-        current = path == href or (href == "/providers" and path.startswith("/providers/"))
+        current = path == href or (
+            href == "/providers" and path.startswith("/providers/") and path != "/providers/new"
+        )
         items.append({"href": href, "label": label, "current": current})
     return items
 
