@@ -10,6 +10,7 @@ with the geodesic, so the count and the page agree with an exact computation.
 from __future__ import annotations
 
 import bisect
+import json
 import math
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -26,15 +27,20 @@ EARTH_RADIUS_KM = 6371.0088
 # Haversine on a sphere and the WGS-84 geodesic differ by at most about 0.56 %.
 EDGE_MARGIN = 0.0056
 KM_PER_DEGREE_LAT = 110.574
-# Floating-point noise in the haversine for nearly coincident points, well above its size.
-ABSOLUTE_SLACK_KM = 0.001
+# The R*Tree keeps coordinates as 32-bit floats, rounded outward: within 2 m of the stored
+# value. Ranking on them is exact up to this slack, which every comparison allows for.
+ABSOLUTE_SLACK_KM = 0.005
+#: The R*Tree of open providers' locations, and the one of closed providers (asked for only).
+OPEN_TREE, CLOSED_TREE = "locations_rtree", "closed_locations_rtree"
+#: ``id >> PROVIDER_SHIFT`` of a location is its provider's key (see dataset.build).
+PROVIDER_SHIFT = 16
 
-# Over the R*Tree's auxiliary columns, so ranking needs no join; :coslat is cos(centre lat).
+# Over the R*Tree node's own columns, so ranking reads no row; :coslat is cos(centre lat).
 _HAVERSINE = (
     f"2 * {EARTH_RADIUS_KM} * asin(sqrt("
-    "pow(sin(radians(r.latitude - :lat) / 2), 2) + "
-    ":coslat * cos(radians(r.latitude)) * "
-    "pow(sin(radians(r.longitude - :lon) / 2), 2)))"
+    "pow(sin(radians(r.min_lat - :lat) / 2), 2) + "
+    ":coslat * cos(radians(r.min_lat)) * "
+    "pow(sin(radians(r.min_lon - :lon) / 2), 2)))"
 )
 
 
@@ -229,17 +235,55 @@ def _geodesic_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 class _Ranked(NamedTuple):
-    """A matching provider at its nearest location, by haversine distance."""
+    """A matching provider at its nearest location, by haversine distance on the node."""
 
     d: float
     provider_key: int
     location_id: int
-    latitude: float
-    longitude: float
 
-    def exact(self, center: Point) -> float:
-        """The geodesic distance from ``center``."""
-        return _geodesic_km(center.latitude, center.longitude, self.latitude, self.longitude)
+
+def _trees(params: SearchParams) -> list[str]:
+    return [OPEN_TREE, CLOSED_TREE] if params.include_closed else [OPEN_TREE]
+
+
+def _ranking_sql(
+    params: SearchParams, center: Point, radius_km: float
+) -> tuple[str, dict[str, Any]]:
+    """SQL ranking every matching provider within the outer radius by haversine, nearest first.
+
+    The candidates come from the R*Tree nodes alone: coordinates from the node, the provider
+    from the id. Providers are joined only when a filter needs them.
+    """
+    args: dict[str, Any] = {
+        "lat": center.latitude,
+        "lon": center.longitude,
+        "coslat": math.cos(math.radians(center.latitude)),
+        "outer": radius_km * (1 + EDGE_MARGIN) + ABSOLUTE_SLACK_KM,
+    }
+    box = _box_clause(bounding_boxes(center, radius_km), args)
+    conditions: list[str] = []
+    _provider_filters(params, conditions, args)
+    join = f"JOIN providers p ON p.key = r.id >> {PROVIDER_SHIFT}" if conditions else ""
+    selects = [
+        f"SELECT min({_HAVERSINE}) AS d, r.id >> {PROVIDER_SHIFT} AS k, r.id AS id "
+        f"FROM {tree} r {join} WHERE ({box}){''.join(' AND ' + c for c in conditions)} "
+        "GROUP BY k HAVING d <= :outer"
+        for tree in _trees(params)
+    ]
+    return " UNION ALL ".join(selects) + " ORDER BY d, k", args
+
+
+def _exact_points(db: sqlite3.Connection, ids: Sequence[int]) -> dict[int, tuple[float, float]]:
+    """The stored (double precision) coordinates of locations ``ids``."""
+    points: dict[int, tuple[float, float]] = {}
+    for offset in range(0, len(ids), 900):
+        chunk = ids[offset : offset + 900]
+        marks = ", ".join("?" for _ in chunk)
+        for location_id, latitude, longitude in db.execute(
+            f"SELECT id, latitude, longitude FROM locations WHERE id IN ({marks})", chunk
+        ):
+            points[location_id] = (latitude, longitude)
+    return points
 
 
 def _ranking(
@@ -247,78 +291,95 @@ def _ranking(
 ) -> list[_Ranked]:
     """Every matching provider within ``radius_km`` (exactly, by geodesic), by haversine.
 
-    One query over the R*Tree with its auxiliary columns ranks the candidates; providers are
-    joined only when a filter needs them. Rows within the formulas' disagreement of the
-    radius are kept or dropped by the geodesic. (Fetching every row beat a windowed
-    ``row_number() <= limit`` query at every percentile, measured at 100,000 providers.)
+    Rows within the formulas' disagreement of the radius are kept or dropped by the geodesic
+    on their stored coordinates. (Fetching every row beat a windowed ``row_number() <= limit``
+    query at every percentile, measured at 100,000 providers.)
     """
-    args: dict[str, Any] = {
-        "lat": center.latitude,
-        "lon": center.longitude,
-        "coslat": math.cos(math.radians(center.latitude)),
-        "outer": radius_km * (1 + EDGE_MARGIN),
-    }
-    where = [f"({_box_clause(bounding_boxes(center, radius_km), args)})"]
-    if not params.include_closed:
-        where.append("r.closed = 0")
-    conditions: list[str] = []
-    _provider_filters(params, conditions, args)
-    join = "JOIN providers p ON p.key = r.provider_key" if conditions else ""
+    sql, args = _ranking_sql(params, center, radius_km)
     cursor = db.cursor()
     cursor.row_factory = None  # plain tuples: this can be thousands of rows
-    rows = cursor.execute(
-        f"SELECT min({_HAVERSINE}) AS d, r.provider_key, r.id, r.latitude, r.longitude "
-        f"FROM locations_rtree r {join} WHERE {' AND '.join(where + conditions)} "
-        "GROUP BY r.provider_key HAVING d <= :outer ORDER BY d, r.provider_key",
-        args,
-    ).fetchall()
-    ranked = list(map(_Ranked._make, rows))
-    cut = bisect.bisect_right([item.d for item in ranked], radius_km * (1 - EDGE_MARGIN))
-    return ranked[:cut] + [item for item in ranked[cut:] if item.exact(center) <= radius_km]
+    ranked = list(map(_Ranked._make, cursor.execute(sql, args).fetchall()))
+    inner = radius_km * (1 - EDGE_MARGIN) - ABSOLUTE_SLACK_KM
+    cut = bisect.bisect_right([item.d for item in ranked], inner)
+    edge = ranked[cut:]
+    if not edge:
+        return ranked
+    points = _exact_points(db, [item.location_id for item in edge])
+    return ranked[:cut] + [
+        item
+        for item in edge
+        if _geodesic_km(center.latitude, center.longitude, *points[item.location_id]) <= radius_km
+    ]
 
 
-def _page_by_geodesic(
-    ranked: list[_Ranked], center: Point, start: int, stop: int
-) -> list[tuple[float, _Ranked]]:
-    """The rows at positions ``start:stop`` of the ranking by exact geodesic distance.
+def _page(
+    db: sqlite3.Connection, ranked: list[_Ranked], center: Point, start: int, stop: int
+) -> list[Hit]:
+    """The hits at positions ``start:stop`` of the ranking by exact geodesic distance.
 
-    ``g = h * (1 ± EDGE_MARGIN)``, so a row can only trade places with rows whose haversine
-    distance lies within a factor ``(1 + m) / (1 - m)`` of its own: only the rows in that
-    window around the page's boundaries need the geodesic.
+    ``g = h * (1 ± EDGE_MARGIN)`` (give or take the slack), so a row can only trade places with
+    rows whose haversine distance lies within a factor ``(1 + m) / (1 - m)`` of its own: only
+    the rows in that window around the page's boundaries are read and get the geodesic.
     """
     if start >= len(ranked):
         return []
     distances = [item.d for item in ranked]
-    low = distances[start] * (1 - EDGE_MARGIN) / (1 + EDGE_MARGIN) - ABSOLUTE_SLACK_KM
+    low = (distances[start] - ABSOLUTE_SLACK_KM) * (1 - EDGE_MARGIN) / (1 + EDGE_MARGIN)
     last = distances[min(stop, len(ranked)) - 1]
-    high = last * (1 + EDGE_MARGIN) / (1 - EDGE_MARGIN) + ABSOLUTE_SLACK_KM
-    before = bisect.bisect_left(distances, low)
+    high = (last + ABSOLUTE_SLACK_KM) * (1 + EDGE_MARGIN) / (1 - EDGE_MARGIN) + ABSOLUTE_SLACK_KM
+    before = bisect.bisect_left(distances, low - ABSOLUTE_SLACK_KM)
+    window = ranked[before : bisect.bisect_right(distances, high)]
+    rows = _detail_rows(db, [item.location_id for item in window])
     exact = sorted(
         (
-            (item.exact(center), item)
-            for item in ranked[before : bisect.bisect_right(distances, high)]
+            (
+                _geodesic_km(center.latitude, center.longitude, row["latitude"], row["longitude"]),
+                item,
+            )
+            for item in window
+            for row in (rows[item.location_id],)
         ),
         key=lambda pair: (pair[0], pair[1].provider_key),
     )
-    return exact[start - before : stop - before]
-
-
-def _hits_for(db: sqlite3.Connection, chosen: Sequence[tuple[float | None, _Ranked]]) -> list[Hit]:
-    """Full rows for ranked locations, in the given order."""
-    if not chosen:
-        return []
-    marks = ", ".join("?" for _ in chosen)
-    rows = {
-        row["location_id"]: row
-        for row in db.execute(
-            f"SELECT {_HIT_COLUMNS} FROM locations l JOIN providers p ON p.id = l.provider_id "
-            f"WHERE l.id IN ({marks})",
-            [item.location_id for _, item in chosen],
-        )
-    }
-    hits = [_hit(rows[item.location_id], distance) for distance, item in chosen]
+    chosen = exact[start - before : stop - before]
+    hits = [_detailed_hit(rows[item.location_id], distance) for distance, item in chosen]
     # Equal distances (one building, several providers) are ordered by id, for stable pages.
     return sorted(hits, key=lambda hit: (hit.distance_km or 0.0, hit.id))
+
+
+_DETAIL_COLUMNS = (
+    f"{_HIT_COLUMNS}, "
+    "(SELECT json_group_array(json_array(t.code, t.price_min, t.price_max, t.currency, t.unit, "
+    "t.as_of)) FROM (SELECT * FROM treatments t WHERE t.provider_id = p.id ORDER BY t.code) t) "
+    "AS treatments_json, "
+    "(SELECT json_group_array(o.option) FROM (SELECT option FROM payment_options o "
+    "WHERE o.provider_id = p.id ORDER BY option) o) AS payments_json"
+)
+_TREATMENT_KEYS = ("code", "price_min", "price_max", "currency", "unit", "as_of")
+
+
+def _detail_rows(db: sqlite3.Connection, location_ids: Sequence[int]) -> dict[int, sqlite3.Row]:
+    """Hit rows with their treatments and payment options, by location id, in one query."""
+    if not location_ids:
+        return {}
+    marks = ", ".join("?" for _ in location_ids)
+    return {
+        row["location_id"]: row
+        for row in db.execute(
+            f"SELECT {_DETAIL_COLUMNS} FROM locations l JOIN providers p ON p.id = l.provider_id "
+            f"WHERE l.id IN ({marks})",
+            list(location_ids),
+        )
+    }
+
+
+def _detailed_hit(row: sqlite3.Row, distance: float | None) -> Hit:
+    hit = _hit(row, distance)
+    hit.treatments = [
+        dict(zip(_TREATMENT_KEYS, t, strict=True)) for t in json.loads(row["treatments_json"])
+    ]
+    hit.payment_options = json.loads(row["payments_json"])
+    return hit
 
 
 def _near(
@@ -327,7 +388,7 @@ def _near(
     """Providers within ``radius_km`` of ``center``, nearest first: (total, page of hits)."""
     ranked = _ranking(db, params, center, radius_km)
     start, stop = (params.page - 1) * params.per_page, params.page * params.per_page
-    return len(ranked), _hits_for(db, _page_by_geodesic(ranked, center, start, stop))
+    return len(ranked), _page(db, ranked, center, start, stop)
 
 
 class MapPoint(NamedTuple):
@@ -367,30 +428,14 @@ def matching_points(
     cursor.row_factory = None
     if center is not None:
         radius_km = params.radius_km
-        args: dict[str, Any] = {
-            "lat": center.latitude,
-            "lon": center.longitude,
-            "coslat": math.cos(math.radians(center.latitude)),
-            "outer": radius_km * (1 + EDGE_MARGIN),
-        }
-        where = [f"({_box_clause(bounding_boxes(center, radius_km), args)})"]
-        if not params.include_closed:
-            where.append("r.closed = 0")
-        conditions: list[str] = []
-        _provider_filters(params, conditions, args)
-        join = "JOIN providers p ON p.key = r.provider_key" if conditions else ""
-        ranked = (
-            f"SELECT min({_HAVERSINE}) AS d, r.provider_key, r.latitude, r.longitude "
-            f"FROM locations_rtree r {join} "
-            f"WHERE {' AND '.join(where + conditions)} GROUP BY r.provider_key HAVING d <= :outer"
-        )
-        columns = _POINT_COLUMNS.format(lat="x.latitude", lon="x.longitude", distance="x.d")
+        ranked, args = _ranking_sql(params, center, radius_km)
+        columns = _POINT_COLUMNS.format(lat="l.latitude", lon="l.longitude", distance="x.d")
         rows = cursor.execute(
-            f"SELECT {columns} FROM ({ranked}) x JOIN providers p ON p.key = x.provider_key "
-            "ORDER BY x.d, p.key",
+            f"SELECT {columns} FROM ({ranked}) x JOIN locations l ON l.id = x.id "
+            "JOIN providers p ON p.id = l.provider_id ORDER BY x.d, x.k",
             args,
         ).fetchall()
-        inner = radius_km * (1 - EDGE_MARGIN)
+        inner = radius_km * (1 - EDGE_MARGIN) - ABSOLUTE_SLACK_KM
         return [
             _point(row)
             for row in rows
@@ -398,9 +443,9 @@ def matching_points(
             or _geodesic_km(center.latitude, center.longitude, row[4], row[5]) <= radius_km
         ]
     args = {}
-    where = []
+    where: list[str] = []
     _filters(params, where, args)
-    join = _box_join(params.bbox, args) or (
+    join = _box_join(params, args) or (
         "JOIN locations l ON l.provider_id = p.id AND l.position = 0"
     )
     columns = _POINT_COLUMNS.format(lat="l.latitude", lon="l.longitude", distance="NULL")
@@ -411,16 +456,19 @@ def matching_points(
     return [_point(row) for row in rows]
 
 
-def _box_join(box: BBox | None, args: dict[str, Any]) -> str | None:
-    """A join restricting providers to those with a location in ``box`` (their first one there)."""
-    if box is None:
+def _box_join(params: SearchParams, args: dict[str, Any]) -> str | None:
+    """A join restricting providers to those with a location in the bbox (their first there)."""
+    if params.bbox is None:
         return None
-    boxes = _box_clause(split_bbox(box), args)
-    located = (
-        "SELECT l.provider_id, min(l.id) AS location_id FROM locations_rtree r "
-        f"JOIN locations l ON l.id = r.id WHERE {boxes} GROUP BY l.provider_id"
+    boxes = _box_clause(split_bbox(params.bbox), args)
+    located = " UNION ALL ".join(
+        f"SELECT r.id FROM {tree} r WHERE {boxes}" for tree in _trees(params)
     )
-    return f"JOIN ({located}) m ON m.provider_id = p.id JOIN locations l ON l.id = m.location_id"
+    return (
+        f"JOIN (SELECT l.provider_id, min(l.id) AS location_id FROM ({located}) b "
+        "JOIN locations l ON l.id = b.id GROUP BY l.provider_id) m ON m.provider_id = p.id "
+        "JOIN locations l ON l.id = m.location_id"
+    )
 
 
 def _nearest_beyond(
@@ -446,7 +494,8 @@ def _in_box(
     where: list[str] = []
     _filters(params, where, args)
     join = (
-        _box_join(box, args) or "LEFT JOIN locations l ON l.provider_id = p.id AND l.position = 0"
+        _box_join(params, args)
+        or "LEFT JOIN locations l ON l.provider_id = p.id AND l.position = 0"
     )
     condition = " AND ".join(where)
     total = db.execute(

@@ -37,7 +37,9 @@ from directory.dataset.schema import create_schema, finish_schema
 #: Resolves (city, postal_code, region, country) to (latitude, longitude, precision).
 PointResolver = Callable[[str, str | None, str | None, str], tuple[float, float, str] | None]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: Bits of a location id that number a provider's locations (see :func:`location_key`).
+LOCATION_BITS = 16
 
 TREATMENT_LABELS = {
     TreatmentCode.IV_INFUSION: "IV ketamine infusion",
@@ -98,7 +100,6 @@ class _Writer:
         self.sources = _Sources()
         self.buffers: dict[str, list[dict[str, Any]]] = {}
         self.counts: dict[str, int] = {}
-        self.location_id = 0
         self.note_id = 0
 
     def add(self, table: str, row: dict[str, Any]) -> None:
@@ -194,12 +195,12 @@ class _Writer:
             },
         )
         for position, (location, point) in enumerate(zip(provider.locations, points, strict=True)):
-            self.location_id += 1
+            location_id = location_key(key, position)
             latitude, longitude, precision = point
             self.add(
                 "locations",
                 {
-                    "id": self.location_id,
+                    "id": location_id,
                     "provider_id": provider.id,
                     "position": position,
                     "label": location.label,
@@ -215,15 +216,17 @@ class _Writer:
             )
             if provider.do_not_list:
                 continue  # unlisted providers are kept for history but never found
+            closed = provider.status == "closed"
             self.add(
-                "locations_rtree",
+                "closed_locations_rtree" if closed else "locations_rtree",
                 {
-                    "id": self.location_id,
+                    "id": location_id,
                     "min_lat": latitude,
                     "max_lat": latitude,
                     "min_lon": longitude,
                     "max_lon": longitude,
-                    # Auxiliary columns let a search rank candidates without a join.
+                    # For people querying the file; the search reads only the node's own
+                    # columns and the id, which encodes the provider (see location_key).
                     "provider_key": key,
                     "latitude": latitude,
                     "longitude": longitude,
@@ -293,6 +296,14 @@ class _Writer:
                     "source_id": self.sources.id_of(source),
                 },
             )
+
+
+def location_key(provider_key: int, position: int) -> int:
+    """A location's id: its provider's key in the high bits, so ``id >> 16`` is the provider.
+
+    The search groups R*Tree candidates by provider from the id alone, never reading a row.
+    """
+    return (provider_key << LOCATION_BITS) | position
 
 
 def _display_region(provider: Provider) -> tuple[str, str]:

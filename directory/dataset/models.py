@@ -245,7 +245,7 @@ class Provider(Strict):
     illustrative: bool = False
     website: Url | None = None
     phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] | None = None
-    locations: list[Location] = []
+    locations: list[Location] = Field(default=[], max_length=1000)
     telehealth_areas: list[str] = []
     treatments: list[Treatment] = Field(min_length=1)
     payment_options: list[PaymentOption] = []

@@ -112,11 +112,13 @@ def create_schema(db: sqlite_utils.Database) -> None:
         foreign_keys=[("provider_id", "providers", "id")],
         not_null={"provider_id", "latitude", "longitude", "country"},
     )
-    db.execute(
-        "CREATE VIRTUAL TABLE locations_rtree USING rtree("
-        "id, min_lat, max_lat, min_lon, max_lon, "
-        "+provider_key INTEGER, +latitude REAL, +longitude REAL, +closed INTEGER)"
-    )
+    # Listed locations of open providers, and of closed ones (searched only when asked for).
+    for name in ("locations_rtree", "closed_locations_rtree"):
+        db.execute(
+            f"CREATE VIRTUAL TABLE {name} USING rtree("
+            "id, min_lat, max_lat, min_lon, max_lon, "
+            "+provider_key INTEGER, +latitude REAL, +longitude REAL, +closed INTEGER)"
+        )
     db.table("treatments").create(
         {
             "provider_id": _TEXT,
