@@ -5,11 +5,7 @@ from __future__ import annotations
 
 import html
 import http.cookiejar
-import os
 import re
-import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -21,20 +17,13 @@ from pathlib import Path
 import pytest
 
 from directory.submissions import store
+from tests.servers import gunicorn
 from tests.submissions.helpers import suggestion
 
 SUGGESTIONS = 200
 CLIENTS = 16
-START_TIMEOUT = 60.0
 REQUEST_TIMEOUT = 30.0
-GUNICORN = Path(sys.executable).with_name("gunicorn")
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
@@ -42,55 +31,17 @@ def server(
     dataset_dir: Path, database: Path, gazetteer: Path, queue_path: Path, tmp_path: Path
 ) -> Iterator[str]:
     """gunicorn with two workers on a free port, over the test's dataset and queue."""
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DIRECTORY_DATA_DIR": str(dataset_dir),
-        "DIRECTORY_DATABASE": str(database),
-        "DIRECTORY_GAZETTEER": str(gazetteer),
-        "DIRECTORY_SUBMISSIONS_DATABASE": str(queue_path),
-        "DIRECTORY_SECRET_KEY": "concurrency-test",
-        "DIRECTORY_SECURE_COOKIES": "false",  # plain HTTP on 127.0.0.1
-        "DIRECTORY_SUBMIT_LIMIT_PER_HOUR": str(SUGGESTIONS * 2),
+    settings = {
+        "DATA_DIR": str(dataset_dir),
+        "DATABASE": str(database),
+        "GAZETTEER": str(gazetteer),
+        "SUBMISSIONS_DATABASE": str(queue_path),
+        "SECRET_KEY": "concurrency-test",
+        "SECURE_COOKIES": "false",  # plain HTTP on 127.0.0.1
+        "SUBMIT_LIMIT_PER_HOUR": str(SUGGESTIONS * 2),
     }
-    log = (tmp_path / "gunicorn.log").open("wb")
-    process = subprocess.Popen(
-        [
-            str(GUNICORN),
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--timeout",
-            "60",
-            "directory:create_app()",
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"gunicorn did not start: {(tmp_path / 'gunicorn.log').read_text()}")
-            time.sleep(0.2)
+    with gunicorn(settings, workers=2, log=tmp_path / "gunicorn.log") as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        log.close()
 
 
 def _send(base: str, number: int) -> str:
