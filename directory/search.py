@@ -569,14 +569,12 @@ def search(
 ) -> SearchResult:
     """Run a search: near ``center`` within the radius, else in the bbox, else everywhere."""
     if center is not None:
-        total, hits = _near(db, params, center, params.radius_km)
+        total, hits = _near(db, params, center, params.radius_km)  # details included
     else:
         total, hits = _in_box(db, params, params.bbox)
-    attach_details(db, hits)
+        attach_details(db, hits)
     result = SearchResult(total=total, hits=hits, page=params.page, per_page=params.per_page)
     if center is not None and total == 0:
         result.nearest = _nearest_beyond(db, params, center, params.radius_km)
-        if result.nearest is not None:
-            attach_details(db, [result.nearest])
     result.telehealth = telehealth_for(db, params, telehealth_codes)
     return result

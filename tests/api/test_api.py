@@ -30,6 +30,16 @@ def test_search_contract(seeded_client: Any) -> None:
     assert first["id"] == "austin-harbor-infusions"
     assert [r["id"] for r in body["results"]] == ["austin-harbor-infusions", "round-rock-ketamine"]
     assert body["total"] == 2
+    assert first["payment_options"] == ["cash", "financing"]  # each once, in order
+    assert [t["code"] for t in first["treatments"]] == ["esketamine_nasal", "iv_infusion"]
+    assert first["treatments"][1] == {
+        "code": "iv_infusion",
+        "price_min": 450,
+        "price_max": 550,
+        "currency": "USD",
+        "unit": "per_session",
+        "as_of": "2026-01-15",
+    }
     distances = [r["distance_km"] for r in body["results"]]
     assert distances == sorted(distances)
 
