@@ -14,7 +14,7 @@ import json
 import math
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -475,7 +475,7 @@ def _nearest_beyond(
     db: sqlite3.Connection, params: SearchParams, center: Point, radius_km: float
 ) -> Hit | None:
     """The single nearest matching provider, searching outward past the radius."""
-    single = SearchParams(**{**params.__dict__, "page": 1, "per_page": 1})
+    single = replace(params, page=1, per_page=1)
     reach = max(radius_km, 50.0) * 4
     while True:
         _, hits = _near(db, single, center, reach)

@@ -55,7 +55,6 @@ class Dataset:
 
     providers: list[Provider] = field(default_factory=list)
     jurisdictions: list[Jurisdiction] = field(default_factory=list)
-    provider_files: dict[str, str] = field(default_factory=dict)
 
 
 def field_path(location: Sequence[int | str]) -> str:
@@ -237,7 +236,6 @@ def load_dataset(root: Path, today: dt.date | None = None) -> Dataset:
         if loaded.provider is not None:
             errors += checker.check(loaded.file, loaded.provider)
             dataset.providers.append(loaded.provider)
-            dataset.provider_files[loaded.provider.id] = loaded.file
     if errors:
         raise DatasetInvalid(errors)
     return dataset

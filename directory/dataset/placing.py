@@ -21,11 +21,9 @@ def build_time_resolver(gazetteer_path: Path) -> PointResolver:
 
     @cache
     def gazetteer() -> Gazetteer:
-        from directory.geo.gazetteer import Gazetteer, build_gazetteer
+        from directory.geo.gazetteer import Gazetteer, ensure_gazetteer
 
-        if not gazetteer_path.exists():
-            build_gazetteer(gazetteer_path)
-        return Gazetteer(gazetteer_path)
+        return Gazetteer(ensure_gazetteer(gazetteer_path))
 
     def resolve(
         city: str, postal_code: str | None, region: str | None, country: str
