@@ -1,10 +1,10 @@
 """Location and text search over the built database.
 
-The straight line: a spatial prefilter (R*Tree) keeps locations inside the search circle's
-bounding box; SQLite ranks and counts them with a great-circle (haversine) distance; only the
-rows on the page shown get the exact geodesic distance from geopy. Candidates whose haversine
-distance lies within the two formulas' worst-case disagreement of the radius are re-checked
-with the geodesic, so the count and the page agree with an exact computation.
+The straight line: :mod:`directory.nearby` counts the providers within the circle and ranks
+those that can reach the page shown, on the R*Tree with a great-circle (haversine) distance;
+only the rows on the page get the exact geodesic distance from geopy. Candidates whose
+haversine distance lies within the two formulas' worst-case disagreement of the radius are
+decided by the geodesic, so the count and the page agree with an exact computation.
 """
 
 from __future__ import annotations
@@ -15,41 +15,28 @@ import math
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from typing import Any, NamedTuple
 
-from geographiclib.geodesic import Geodesic
-
+from directory.nearby import (
+    ABSOLUTE_SLACK_KM,
+    EDGE_MARGIN,
+    KM_PER_DEGREE_LAT,
+    Candidates,
+    Point,
+    Ranked,
+    a_to_km,
+    bounding_boxes,
+    box_clause,
+    count_within,
+    geodesic_km,
+    ranking,
+    ranking_prefix,
+    ranking_sql,
+    reaches,
+)
 from directory.search_params import BBox, SearchParams
 
-_WGS84 = Geodesic.WGS84
-EARTH_RADIUS_KM = 6371.0088
-# Haversine on a sphere and the WGS-84 geodesic differ by at most about 0.56 %.
-EDGE_MARGIN = 0.0056
-KM_PER_DEGREE_LAT = 110.574
-# The R*Tree keeps coordinates as 32-bit floats, rounded outward: within 2 m of the stored
-# value. Ranking on them is exact up to this slack, which every comparison allows for.
-ABSOLUTE_SLACK_KM = 0.005
-#: The R*Tree of open providers' locations, and the one of closed providers (asked for only).
-OPEN_TREE, CLOSED_TREE = "locations_rtree", "closed_locations_rtree"
-#: ``id >> PROVIDER_SHIFT`` of a location is its provider's key (see dataset.build).
-PROVIDER_SHIFT = 16
-
-# Over the R*Tree node's own columns, so ranking reads no row; :coslat is cos(centre lat).
-_HAVERSINE = (
-    f"2 * {EARTH_RADIUS_KM} * asin(sqrt("
-    "pow(sin(radians(r.min_lat - :lat) / 2), 2) + "
-    ":coslat * cos(radians(r.min_lat)) * "
-    "pow(sin(radians(r.min_lon - :lon) / 2), 2)))"
-)
-
-
-@dataclass(frozen=True)
-class Point:
-    """A place on Earth in degrees."""
-
-    latitude: float
-    longitude: float
+__all__ = ["KM_PER_DEGREE_LAT", "Point", "bounding_boxes"]  # re-exported for callers
 
 
 @dataclass
@@ -98,25 +85,6 @@ class SearchResult:
     def pages(self) -> int:
         """How many pages the total makes."""
         return max(1, math.ceil(self.total / self.per_page))
-
-
-def bounding_boxes(center: Point, radius_km: float) -> list[BBox]:
-    """Boxes (one, or two across the antimeridian) that contain the search circle."""
-    dlat = radius_km / KM_PER_DEGREE_LAT * (1 + EDGE_MARGIN)
-    south, north = center.latitude - dlat, center.latitude + dlat
-    if south <= -90 or north >= 90:
-        return [BBox(-180.0, max(south, -90.0), 180.0, min(north, 90.0))]
-    widest = max(abs(south), abs(north))
-    km_per_degree_lon = 111.320 * math.cos(math.radians(widest))
-    dlon = radius_km / km_per_degree_lon * (1 + EDGE_MARGIN)
-    if dlon >= 180:
-        return [BBox(-180.0, south, 180.0, north)]
-    west, east = center.longitude - dlon, center.longitude + dlon
-    if west < -180:
-        return [BBox(west + 360, south, 180.0, north), BBox(-180.0, south, east, north)]
-    if east > 180:
-        return [BBox(west, south, 180.0, north), BBox(-180.0, south, east - 360, north)]
-    return [BBox(west, south, east, north)]
 
 
 def split_bbox(box: BBox) -> list[BBox]:
@@ -184,24 +152,6 @@ def _provider_filters(params: SearchParams, where: list[str], args: dict[str, An
             )
 
 
-def _box_clause(boxes: Sequence[BBox], args: dict[str, Any]) -> str:
-    clauses = []
-    for index, box in enumerate(boxes):
-        args.update(
-            {
-                f"w{index}": box.west,
-                f"s{index}": box.south,
-                f"e{index}": box.east,
-                f"n{index}": box.north,
-            }
-        )
-        clauses.append(
-            f"(r.min_lon >= :w{index} AND r.max_lon <= :e{index} "
-            f"AND r.min_lat >= :s{index} AND r.max_lat <= :n{index})"
-        )
-    return " OR ".join(clauses)
-
-
 _HIT_COLUMNS = (
     "p.id, p.name, p.status, p.illustrative, p.region, p.country, p.accepting_new_patients, "
     "l.id AS location_id, l.city, l.street, l.postal_code, l.latitude, l.longitude, l.precision"
@@ -228,112 +178,44 @@ def _hit(row: sqlite3.Row, distance: float | None = None) -> Hit:
     )
 
 
-@lru_cache(maxsize=65_536)
-def _geodesic_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """The WGS-84 geodesic distance (geopy's algorithm, Karney's), cached: searches repeat."""
-    return float(_WGS84.Inverse(lat1, lon1, lat2, lon2, Geodesic.DISTANCE)["s12"]) / 1000.0
+class _Window(NamedTuple):
+    """Positions of the ranking whose order by geodesic can differ from that by haversine."""
+
+    before: int
+    low_km: float
+    high_km: float
 
 
-class _Ranked(NamedTuple):
-    """A matching provider at its nearest location, by haversine distance on the node."""
+def _window(distances: Sequence[float], start: int, stop: int) -> _Window:
+    """The haversine bounds of the rows that can land on positions ``start:stop`` by geodesic.
 
-    d: float
-    provider_key: int
-    location_id: int
-
-
-def _trees(params: SearchParams) -> list[str]:
-    return [OPEN_TREE, CLOSED_TREE] if params.include_closed else [OPEN_TREE]
-
-
-def _ranking_sql(
-    params: SearchParams, center: Point, radius_km: float
-) -> tuple[str, dict[str, Any]]:
-    """SQL ranking every matching provider within the outer radius by haversine, nearest first.
-
-    The candidates come from the R*Tree nodes alone: coordinates from the node, the provider
-    from the id. Providers are joined only when a filter needs them.
+    ``g = h * (1 ± EDGE_MARGIN)`` (give or take the slack), so a row can only trade places with
+    rows whose haversine distance lies within a factor ``(1 + m) / (1 - m)`` of its own.
     """
-    args: dict[str, Any] = {
-        "lat": center.latitude,
-        "lon": center.longitude,
-        "coslat": math.cos(math.radians(center.latitude)),
-        "outer": radius_km * (1 + EDGE_MARGIN) + ABSOLUTE_SLACK_KM,
-    }
-    box = _box_clause(bounding_boxes(center, radius_km), args)
-    conditions: list[str] = []
-    _provider_filters(params, conditions, args)
-    join = f"JOIN providers p ON p.key = r.id >> {PROVIDER_SHIFT}" if conditions else ""
-    selects = [
-        f"SELECT min({_HAVERSINE}) AS d, r.id >> {PROVIDER_SHIFT} AS k, r.id AS id "
-        f"FROM {tree} r {join} WHERE ({box}){''.join(' AND ' + c for c in conditions)} "
-        "GROUP BY k HAVING d <= :outer"
-        for tree in _trees(params)
-    ]
-    return " UNION ALL ".join(selects) + " ORDER BY d, k", args
-
-
-def _exact_points(db: sqlite3.Connection, ids: Sequence[int]) -> dict[int, tuple[float, float]]:
-    """The stored (double precision) coordinates of locations ``ids``."""
-    points: dict[int, tuple[float, float]] = {}
-    for offset in range(0, len(ids), 900):
-        chunk = ids[offset : offset + 900]
-        marks = ", ".join("?" for _ in chunk)
-        for location_id, latitude, longitude in db.execute(
-            f"SELECT id, latitude, longitude FROM locations WHERE id IN ({marks})", chunk
-        ):
-            points[location_id] = (latitude, longitude)
-    return points
-
-
-def _ranking(
-    db: sqlite3.Connection, params: SearchParams, center: Point, radius_km: float
-) -> list[_Ranked]:
-    """Every matching provider within ``radius_km`` (exactly, by geodesic), by haversine.
-
-    Rows within the formulas' disagreement of the radius are kept or dropped by the geodesic
-    on their stored coordinates. (Fetching every row beat a windowed ``row_number() <= limit``
-    query at every percentile, measured at 100,000 providers.)
-    """
-    sql, args = _ranking_sql(params, center, radius_km)
-    cursor = db.cursor()
-    cursor.row_factory = None  # plain tuples: this can be thousands of rows
-    ranked = list(map(_Ranked._make, cursor.execute(sql, args).fetchall()))
-    inner = radius_km * (1 - EDGE_MARGIN) - ABSOLUTE_SLACK_KM
-    cut = bisect.bisect_right([item.d for item in ranked], inner)
-    edge = ranked[cut:]
-    if not edge:
-        return ranked
-    points = _exact_points(db, [item.location_id for item in edge])
-    return ranked[:cut] + [
-        item
-        for item in edge
-        if _geodesic_km(center.latitude, center.longitude, *points[item.location_id]) <= radius_km
-    ]
+    low = (distances[start] - ABSOLUTE_SLACK_KM) * (1 - EDGE_MARGIN) / (1 + EDGE_MARGIN)
+    last = distances[min(stop, len(distances)) - 1]
+    high = (last + ABSOLUTE_SLACK_KM) * (1 + EDGE_MARGIN) / (1 - EDGE_MARGIN) + ABSOLUTE_SLACK_KM
+    return _Window(bisect.bisect_left(distances, low - ABSOLUTE_SLACK_KM), low, high)
 
 
 def _page(
-    db: sqlite3.Connection, ranked: list[_Ranked], center: Point, start: int, stop: int
+    db: sqlite3.Connection, ranked: list[Ranked], center: Point, start: int, stop: int
 ) -> list[Hit]:
     """The hits at positions ``start:stop`` of the ranking by exact geodesic distance.
 
-    ``g = h * (1 ± EDGE_MARGIN)`` (give or take the slack), so a row can only trade places with
-    rows whose haversine distance lies within a factor ``(1 + m) / (1 - m)`` of its own: only
-    the rows in that window around the page's boundaries are read and get the geodesic.
+    Only the rows in the :func:`_window` around the page's boundaries are read and get the
+    geodesic.
     """
     if start >= len(ranked):
         return []
     distances = [item.d for item in ranked]
-    low = (distances[start] - ABSOLUTE_SLACK_KM) * (1 - EDGE_MARGIN) / (1 + EDGE_MARGIN)
-    last = distances[min(stop, len(ranked)) - 1]
-    high = (last + ABSOLUTE_SLACK_KM) * (1 + EDGE_MARGIN) / (1 - EDGE_MARGIN) + ABSOLUTE_SLACK_KM
-    before = bisect.bisect_left(distances, low - ABSOLUTE_SLACK_KM)
+    before, _, high = _window(distances, start, stop)
     window = ranked[before : bisect.bisect_right(distances, high)]
     rows = _detail_rows(db, [item.location_id for item in window])
     exact = sorted(
         (
             (
-                _geodesic_km(center.latitude, center.longitude, row["latitude"], row["longitude"]),
+                geodesic_km(center.latitude, center.longitude, row["latitude"], row["longitude"]),
                 item,
             )
             for item in window
@@ -348,12 +230,7 @@ def _page(
 
 
 _DETAIL_COLUMNS = (
-    f"{_HIT_COLUMNS}, "
-    "(SELECT json_group_array(json_array(t.code, t.price_min, t.price_max, t.currency, t.unit, "
-    "t.as_of)) FROM (SELECT * FROM treatments t WHERE t.provider_id = p.id ORDER BY t.code) t) "
-    "AS treatments_json, "
-    "(SELECT json_group_array(o.option) FROM (SELECT option FROM payment_options o "
-    "WHERE o.provider_id = p.id ORDER BY option) o) AS payments_json"
+    f"{_HIT_COLUMNS}, p.treatments_json AS treatments_json, p.payment_options_json AS payments_json"
 )
 _TREATMENT_KEYS = ("code", "price_min", "price_max", "currency", "unit", "as_of")
 
@@ -382,13 +259,36 @@ def _detailed_hit(row: sqlite3.Row, distance: float | None) -> Hit:
     return hit
 
 
+def _candidates(params: SearchParams) -> Candidates:
+    """The R*Trees to search and the provider conditions that ``params`` ask for."""
+    conditions: list[str] = []
+    args: dict[str, Any] = {}
+    _provider_filters(params, conditions, args)
+    return Candidates(params.include_closed, tuple(conditions), args)
+
+
 def _near(
     db: sqlite3.Connection, params: SearchParams, center: Point, radius_km: float
 ) -> tuple[int, list[Hit]]:
-    """Providers within ``radius_km`` of ``center``, nearest first: (total, page of hits)."""
-    ranked = _ranking(db, params, center, radius_km)
+    """Providers within ``radius_km`` of ``center``, nearest first: (total, page of hits).
+
+    The page is ranked from the smallest circle that surely holds it and the rows that could
+    trade places with its last; the whole circle is ranked only when that is most of it.
+    """
+    candidates = _candidates(params)
+    total = count_within(db, center, radius_km, candidates)
     start, stop = (params.page - 1) * params.per_page, params.page * params.per_page
-    return len(ranked), _page(db, ranked, center, start, stop)
+    if start >= total:
+        return total, []
+    wanted = min(stop, total)
+    for reach in reaches(radius_km, wanted, total):
+        # room for the rows that can trade places with the page's last (about 1 % further)
+        ranked, complete_km = ranking_prefix(db, center, reach, 2 * stop + 16, candidates)
+        if len(ranked) >= wanted and _window([r.d for r in ranked], start, wanted).high_km <= (
+            complete_km
+        ):
+            return total, _page(db, ranked, center, start, stop)
+    return total, _page(db, ranking(db, center, radius_km, candidates), center, start, stop)
 
 
 class MapPoint(NamedTuple):
@@ -428,19 +328,19 @@ def matching_points(
     cursor.row_factory = None
     if center is not None:
         radius_km = params.radius_km
-        ranked, args = _ranking_sql(params, center, radius_km)
-        columns = _POINT_COLUMNS.format(lat="l.latitude", lon="l.longitude", distance="x.d")
+        ranked, args = ranking_sql(center, radius_km, _candidates(params))
+        columns = _POINT_COLUMNS.format(lat="l.latitude", lon="l.longitude", distance="x.a")
         rows = cursor.execute(
             f"SELECT {columns} FROM ({ranked}) x JOIN locations l ON l.id = x.id "
-            "JOIN providers p ON p.id = l.provider_id ORDER BY x.d, x.k",
+            "JOIN providers p ON p.id = l.provider_id ORDER BY x.a, x.k",
             args,
         ).fetchall()
-        inner = radius_km * (1 - EDGE_MARGIN) - ABSOLUTE_SLACK_KM
+        inner = args["inner"]  # in the haversine term, as x.a
         return [
-            _point(row)
+            _point(row)._replace(distance_km=a_to_km(row[6]))
             for row in rows
             if row[6] <= inner
-            or _geodesic_km(center.latitude, center.longitude, row[4], row[5]) <= radius_km
+            or geodesic_km(center.latitude, center.longitude, row[4], row[5]) <= radius_km
         ]
     args = {}
     where: list[str] = []
@@ -460,9 +360,9 @@ def _box_join(params: SearchParams, args: dict[str, Any]) -> str | None:
     """A join restricting providers to those with a location in the bbox (their first there)."""
     if params.bbox is None:
         return None
-    boxes = _box_clause(split_bbox(params.bbox), args)
+    boxes = box_clause(split_bbox(params.bbox), args)
     located = " UNION ALL ".join(
-        f"SELECT r.id FROM {tree} r WHERE {boxes}" for tree in _trees(params)
+        f"SELECT r.id FROM {tree} r WHERE {boxes}" for tree in _candidates(params).single_trees()
     )
     return (
         f"JOIN (SELECT l.provider_id, min(l.id) AS location_id FROM ({located}) b "

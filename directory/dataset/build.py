@@ -37,9 +37,11 @@ from directory.dataset.schema import create_schema, finish_schema
 #: Resolves (city, postal_code, region, country) to (latitude, longitude, precision).
 PointResolver = Callable[[str, str | None, str | None, str], tuple[float, float, str] | None]
 
-SCHEMA_VERSION = 2
-#: Bits of a location id that number a provider's locations (see :func:`location_key`).
+SCHEMA_VERSION = 3
+#: Bits of a location id below its provider's key (see :func:`location_key`).
 LOCATION_BITS = 16
+#: The bit of a location id set when its provider has more than one location.
+SHARED_FLAG = 1 << (LOCATION_BITS - 1)
 
 TREATMENT_LABELS = {
     TreatmentCode.IV_INFUSION: "IV ketamine infusion",
@@ -192,10 +194,15 @@ class _Writer:
                 "last_verified_date": provider.last_verified.date,
                 "last_verified_by": provider.last_verified.by,
                 "search_text": _search_text(provider),
+                "treatments_json": _treatments_json(provider),
+                "payment_options_json": json.dumps(
+                    sorted(option.value for option in provider.payment_options)
+                ),
             },
         )
+        shared = len(provider.locations) > 1
         for position, (location, point) in enumerate(zip(provider.locations, points, strict=True)):
-            location_id = location_key(key, position)
+            location_id = location_key(key, position, shared=shared)
             latitude, longitude, precision = point
             self.add(
                 "locations",
@@ -217,22 +224,22 @@ class _Writer:
             if provider.do_not_list:
                 continue  # unlisted providers are kept for history but never found
             closed = provider.status == "closed"
-            self.add(
-                "closed_locations_rtree" if closed else "locations_rtree",
-                {
-                    "id": location_id,
-                    "min_lat": latitude,
-                    "max_lat": latitude,
-                    "min_lon": longitude,
-                    "max_lon": longitude,
-                    # For people querying the file; the search reads only the node's own
-                    # columns and the id, which encodes the provider (see location_key).
-                    "provider_key": key,
-                    "latitude": latitude,
-                    "longitude": longitude,
-                    "closed": int(provider.status == "closed"),
-                },
-            )
+            node = {
+                "id": location_id,
+                "min_lat": latitude,
+                "max_lat": latitude,
+                "min_lon": longitude,
+                "max_lon": longitude,
+                # For people querying the file; the search reads only the node's own
+                # columns and the id, which encodes the provider (see location_key).
+                "provider_key": key,
+                "latitude": latitude,
+                "longitude": longitude,
+                "closed": int(closed),
+            }
+            self.add("closed_locations_rtree" if closed else "locations_rtree", node)
+            if shared:
+                self.add("shared_locations_rtree", node)
         for treatment in provider.treatments:
             price = treatment.price
             self.add(
@@ -298,12 +305,33 @@ class _Writer:
             )
 
 
-def location_key(provider_key: int, position: int) -> int:
+def location_key(provider_key: int, position: int, *, shared: bool = False) -> int:
     """A location's id: its provider's key in the high bits, so ``id >> 16`` is the provider.
 
-    The search groups R*Tree candidates by provider from the id alone, never reading a row.
+    ``shared`` (the provider has other locations) sets :data:`SHARED_FLAG`. The search
+    counts and groups R*Tree candidates by provider from the id alone, never reading a row,
+    and groups only the locations whose flag is set.
+
+    >>> location_key(3, 0), location_key(3, 2, shared=True)
+    (196608, 229378)
     """
-    return (provider_key << LOCATION_BITS) | position
+    return (provider_key << LOCATION_BITS) | (SHARED_FLAG if shared else 0) | position
+
+
+def _treatments_json(provider: Provider) -> str:
+    """``[[code, price_min, price_max, currency, unit, as_of], ...]``, by code."""
+    rows: list[list[Any]] = []
+    for treatment in sorted(provider.treatments, key=lambda t: t.code.value):
+        price = treatment.price
+        rows.append(
+            [treatment.code.value]
+            + (
+                [price.min, price.max, price.currency, price.unit, price.as_of.isoformat()]
+                if price
+                else [None] * 5
+            )
+        )
+    return json.dumps(rows)
 
 
 def _display_region(provider: Provider) -> tuple[str, str]:

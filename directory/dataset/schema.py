@@ -89,6 +89,9 @@ def create_schema(db: sqlite_utils.Database) -> None:
             "last_verified_date": _TEXT,
             "last_verified_by": _TEXT,
             "search_text": _TEXT,
+            # Treatments and payment options as JSON arrays, for result lists (one read a hit).
+            "treatments_json": _TEXT,
+            "payment_options_json": _TEXT,
         },
         pk="id",
         not_null={"key", "name", "status", "illustrative", "do_not_list"},
@@ -112,8 +115,9 @@ def create_schema(db: sqlite_utils.Database) -> None:
         foreign_keys=[("provider_id", "providers", "id")],
         not_null={"provider_id", "latitude", "longitude", "country"},
     )
-    # Listed locations of open providers, and of closed ones (searched only when asked for).
-    for name in ("locations_rtree", "closed_locations_rtree"):
+    # Listed locations of open providers, and of closed ones (searched only when asked for);
+    # the locations of providers with several, again, to be grouped by provider on their own.
+    for name in ("locations_rtree", "closed_locations_rtree", "shared_locations_rtree"):
         db.execute(
             f"CREATE VIRTUAL TABLE {name} USING rtree("
             "id, min_lat, max_lat, min_lon, max_lon, "

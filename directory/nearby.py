@@ -1,0 +1,423 @@
+"""Which providers lie within a radius of a point: counted and ranked on the R*Tree alone.
+
+The R*Tree's node holds each location's coordinates (32-bit floats, rounded outward) and its
+id, whose high bits are the provider's key (see :func:`directory.dataset.build.location_key`),
+so counting and ranking read no table row. SQLite measures with the great-circle (haversine)
+formula, compared as its inner term ``a`` (``d = 2 R asin(sqrt(a))``, the same order, no
+``asin`` per row); where the sphere could disagree with the WGS-84 geodesic about the radius,
+the geodesic on the stored coordinates decides.
+
+Three things keep a dense search cheap:
+
+* the total is counted by SQLite, not handed to Python row by row; a location inside one of
+  two boxes drawn inside the circle (:func:`inner_boxes`) is counted without its distance;
+* providers with one location (the id's :data:`SHARED_FLAG` clear) need no grouping; the
+  locations of those with several are in an R*Tree of their own, grouped there;
+* the page is ranked from a smaller circle around the point (:func:`reaches`), nearest
+  first with a limit, never from every candidate.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+from geographiclib.geodesic import Geodesic
+
+from directory.search_params import BBox
+
+_WGS84 = Geodesic.WGS84
+EARTH_RADIUS_KM = 6371.0088
+KM_PER_DEGREE_SPHERE = EARTH_RADIUS_KM * math.pi / 180
+# Haversine on a sphere and the WGS-84 geodesic differ by at most about 0.56 %.
+EDGE_MARGIN = 0.0056
+KM_PER_DEGREE_LAT = 110.574
+# The R*Tree keeps coordinates as 32-bit floats, rounded outward: within 2 m of the stored
+# value. Ranking on them is exact up to this slack, which every comparison allows for.
+ABSOLUTE_SLACK_KM = 0.005
+#: The R*Trees of open providers' locations, of closed providers' (searched when asked for),
+#: and of every location of a provider with several (open or closed: its ``closed`` column).
+OPEN_TREE, CLOSED_TREE, SHARED_TREE = (
+    "locations_rtree",
+    "closed_locations_rtree",
+    "shared_locations_rtree",
+)
+#: ``id >> PROVIDER_SHIFT`` of a location is its provider's key (see dataset.build).
+PROVIDER_SHIFT = 16
+#: Set in the id of every location of a provider that has more than one.
+SHARED_FLAG = 1 << 15
+#: Inner boxes are drawn only where the circle is small and far from the poles, where the
+#: haversine over a latitude/longitude box is largest at its corners.
+INNER_BOX_MAX_KM = 1000.0
+INNER_BOX_MAX_LATITUDE = 70.0
+# The cross of two boxes inside a circle that covers most of it (79 %): the boxes' corners
+# at these angles from the east, where tan(2 * angle) = 2.
+_CROSS_ANGLES = (math.atan(2) / 2, math.pi / 2 - math.atan(2) / 2)
+
+#: The haversine's inner term over the R*Tree node's own columns, so ranking reads no row;
+#: :coslat is cos(centre latitude). Radians by multiplication: one function call fewer.
+HAVERSINE_A_SQL = (
+    f"(pow(sin((r.min_lat - :lat) * {math.pi / 360!r}), 2) + "
+    f":coslat * cos(r.min_lat * {math.pi / 180!r}) * "
+    f"pow(sin((r.min_lon - :lon) * {math.pi / 360!r}), 2))"
+)
+#: The haversine distance in km, as :func:`haversine_km` computes it.
+HAVERSINE_SQL = f"(2 * {EARTH_RADIUS_KM} * asin(sqrt({HAVERSINE_A_SQL})))"
+
+
+@dataclass(frozen=True)
+class Point:
+    """A place on Earth in degrees."""
+
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Which providers may count: closed ones too or not, and SQL conditions on ``p``."""
+
+    include_closed: bool = False
+    conditions: tuple[str, ...] = ()
+    args: Mapping[str, Any] = field(default_factory=dict)
+
+    def single_trees(self) -> tuple[str, ...]:
+        """The R*Trees whose locations without the shared flag are searched."""
+        return (OPEN_TREE, CLOSED_TREE) if self.include_closed else (OPEN_TREE,)
+
+    def shared_condition(self) -> str:
+        """Which rows of :data:`SHARED_TREE` are searched."""
+        return "" if self.include_closed else " AND r.closed = 0"
+
+    def join(self) -> str:
+        """The join to providers, when a condition needs them."""
+        return f"JOIN providers p ON p.key = r.id >> {PROVIDER_SHIFT}" if self.conditions else ""
+
+    def where(self) -> str:
+        """The conditions, each prefixed with AND."""
+        return "".join(f" AND {condition}" for condition in self.conditions)
+
+
+class Ranked(NamedTuple):
+    """A matching provider at its nearest location, by haversine distance on the node."""
+
+    d: float
+    provider_key: int
+    location_id: int
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """The great-circle distance, as :data:`HAVERSINE_SQL` computes it.
+
+    >>> round(haversine_km(0, 0, 0, 1), 3)
+    111.195
+    """
+    dlat, dlon = math.radians(lat2 - lat1), math.radians(lon2 - lon1)
+    h = (
+        math.sin(dlat / 2) ** 2
+        + math.cos(math.radians(lat1)) * math.cos(math.radians(lat2)) * math.sin(dlon / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, h)))
+
+
+@lru_cache(maxsize=65_536)
+def geodesic_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """The WGS-84 geodesic distance (geopy's algorithm, Karney's), cached: searches repeat."""
+    return float(_WGS84.Inverse(lat1, lon1, lat2, lon2, Geodesic.DISTANCE)["s12"]) / 1000.0
+
+
+def bounding_boxes(center: Point, radius_km: float) -> list[BBox]:
+    """Boxes (one, or two across the antimeridian) that contain the search circle."""
+    dlat = radius_km / KM_PER_DEGREE_LAT * (1 + EDGE_MARGIN)
+    south, north = center.latitude - dlat, center.latitude + dlat
+    if south <= -90 or north >= 90:
+        return [BBox(-180.0, max(south, -90.0), 180.0, min(north, 90.0))]
+    widest = max(abs(south), abs(north))
+    km_per_degree_lon = 111.320 * math.cos(math.radians(widest))
+    dlon = radius_km / km_per_degree_lon * (1 + EDGE_MARGIN)
+    if dlon >= 180:
+        return [BBox(-180.0, south, 180.0, north)]
+    west, east = center.longitude - dlon, center.longitude + dlon
+    if west < -180:
+        return [BBox(west + 360, south, 180.0, north), BBox(-180.0, south, east, north)]
+    if east > 180:
+        return [BBox(west, south, 180.0, north), BBox(-180.0, south, east - 360, north)]
+    return [BBox(west, south, east, north)]
+
+
+def inner_boxes(center: Point, radius_km: float) -> list[BBox]:
+    """Two boxes (a cross) whose every point is within ``radius_km`` by haversine.
+
+    Empty where the shortcut is not sure to hold (large circles, near the poles, across the
+    antimeridian). Every corner is checked with :func:`haversine_km`, with room to spare for
+    SQLite's own rounding.
+
+    >>> [round(b.north - b.south, 3) for b in inner_boxes(Point(0.0, 0.0), 10.0)]
+    [0.094, 0.151]
+    """
+    if radius_km > INNER_BOX_MAX_KM or abs(center.latitude) > INNER_BOX_MAX_LATITUDE:
+        return []
+    boxes = []
+    for angle in _CROSS_ANGLES:
+        dlat = radius_km * math.sin(angle) / KM_PER_DEGREE_SPHERE
+        nearest_equator = max(0.0, abs(center.latitude) - dlat)
+        dlon = (
+            radius_km
+            * math.cos(angle)
+            / (KM_PER_DEGREE_SPHERE * math.cos(math.radians(nearest_equator)))
+        )
+        box = _shrunk_inside(center, radius_km, dlat, dlon)
+        if box is None or box.west < -180 or box.east > 180:
+            return []
+        boxes.append(box)
+    return boxes
+
+
+def _shrunk_inside(center: Point, radius_km: float, dlat: float, dlon: float) -> BBox | None:
+    for _ in range(20):
+        corners = [
+            haversine_km(
+                center.latitude,
+                center.longitude,
+                center.latitude + sy * dlat,
+                center.longitude + sx * dlon,
+            )
+            for sy in (-1, 1)
+            for sx in (-1, 1)
+        ]
+        if max(corners) <= radius_km * (1 - 1e-6):
+            return BBox(
+                center.longitude - dlon,
+                center.latitude - dlat,
+                center.longitude + dlon,
+                center.latitude + dlat,
+            )
+        dlat, dlon = dlat * 0.99, dlon * 0.99
+    return None
+
+
+def box_clause(boxes: Sequence[BBox], args: dict[str, Any], prefix: str = "") -> str:
+    """SQL true for R*Tree nodes inside any of ``boxes``; their corners go into ``args``."""
+    clauses = []
+    for index, box in enumerate(boxes):
+        name = f"{prefix}{index}"
+        args.update(
+            {
+                f"w{name}": box.west,
+                f"s{name}": box.south,
+                f"e{name}": box.east,
+                f"n{name}": box.north,
+            }
+        )
+        clauses.append(
+            f"(r.min_lon >= :w{name} AND r.max_lon <= :e{name} "
+            f"AND r.min_lat >= :s{name} AND r.max_lat <= :n{name})"
+        )
+    return " OR ".join(clauses) or "0"
+
+
+def km_to_a(km: float) -> float:
+    """The haversine term ``a`` of a distance: ``sin(d / 2R) ** 2``."""
+    return math.sin(min(km, math.pi * EARTH_RADIUS_KM) / (2 * EARTH_RADIUS_KM)) ** 2
+
+
+def a_to_km(a: float) -> float:
+    """The distance of a haversine term ``a``.
+
+    >>> round(a_to_km(km_to_a(50.0)), 9)
+    50.0
+    """
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, max(0.0, a))))
+
+
+def outer_km(radius_km: float) -> float:
+    """Beyond this haversine distance a location is surely outside the radius."""
+    return radius_km / (1 - EDGE_MARGIN) + ABSOLUTE_SLACK_KM
+
+
+def inner_km(radius_km: float) -> float:
+    """Within this haversine distance a location is surely inside the radius."""
+    return radius_km / (1 + EDGE_MARGIN) - ABSOLUTE_SLACK_KM
+
+
+def _circle_args(center: Point, radius_km: float, candidates: Candidates) -> dict[str, Any]:
+    inner = km_to_a(inner_km(radius_km)) if inner_km(radius_km) > 0 else -1.0
+    return {
+        **candidates.args,
+        "lat": center.latitude,
+        "lon": center.longitude,
+        "coslat": math.cos(math.radians(center.latitude)),
+        "outer": km_to_a(outer_km(radius_km)),
+        "inner": inner,
+        # the smallest ``a`` past ``inner``: no row is both counted and doubted
+        "beyond": math.nextafter(inner, math.inf),
+    }
+
+
+def _nearest_each(candidates: Candidates, box: str, limit: str = "") -> str:
+    """SQL ranking providers (``a``, ``k``, ``id``) in ``box`` and within :outer, by ``a``.
+
+    Locations of providers with one need no grouping; the others are grouped to their
+    nearest in the shared R*Tree.
+    """
+    join, where, shift = candidates.join(), candidates.where(), PROVIDER_SHIFT
+    selects = [
+        f"SELECT {HAVERSINE_A_SQL} AS a, r.id >> {shift} AS k, r.id AS id FROM {tree} r {join} "
+        f"WHERE ({box}) AND (r.id & {SHARED_FLAG}) = 0{where}"
+        for tree in candidates.single_trees()
+    ]
+    selects.append(
+        f"SELECT min({HAVERSINE_A_SQL}) AS a, r.id >> {shift} AS k, r.id AS id "
+        f"FROM {SHARED_TREE} r {join} WHERE ({box}){candidates.shared_condition()}{where} "
+        "GROUP BY k"
+    )
+    return (
+        f"SELECT a, k, id FROM ({' UNION ALL '.join(selects)}) WHERE a <= :outer "
+        f"ORDER BY a, k{limit}"
+    )
+
+
+def ranking_sql(
+    center: Point, radius_km: float, candidates: Candidates
+) -> tuple[str, dict[str, Any]]:
+    """SQL ranking every matching provider within the outer radius, nearest first.
+
+    Columns ``a`` (the haversine term, see :func:`a_to_km`), ``k`` (the provider's key) and
+    ``id`` (its nearest location).
+    """
+    args = _circle_args(center, radius_km, candidates)
+    return _nearest_each(candidates, box_clause(bounding_boxes(center, radius_km), args)), args
+
+
+def _plain(db: sqlite3.Connection) -> sqlite3.Cursor:
+    cursor = db.cursor()
+    cursor.row_factory = None  # plain tuples: there can be thousands of rows
+    return cursor
+
+
+def _ranked(rows: Sequence[tuple[float, int, int]]) -> list[Ranked]:
+    return [Ranked(a_to_km(a), k, location_id) for a, k, location_id in rows]
+
+
+def exact_points(db: sqlite3.Connection, ids: Sequence[int]) -> dict[int, tuple[float, float]]:
+    """The stored (double precision) coordinates of locations ``ids``."""
+    points: dict[int, tuple[float, float]] = {}
+    for offset in range(0, len(ids), 900):
+        chunk = ids[offset : offset + 900]
+        marks = ", ".join("?" for _ in chunk)
+        for location_id, latitude, longitude in db.execute(
+            f"SELECT id, latitude, longitude FROM locations WHERE id IN ({marks})", chunk
+        ):
+            points[location_id] = (latitude, longitude)
+    return points
+
+
+def _confirmed(
+    db: sqlite3.Connection, center: Point, radius_km: float, location_ids: Sequence[int]
+) -> list[int]:
+    """The locations of ``location_ids`` within ``radius_km`` by geodesic."""
+    if not location_ids:
+        return []
+    points = exact_points(db, location_ids)
+    return [
+        location_id
+        for location_id in location_ids
+        if geodesic_km(center.latitude, center.longitude, *points[location_id]) <= radius_km
+    ]
+
+
+def ranking(
+    db: sqlite3.Connection, center: Point, radius_km: float, candidates: Candidates
+) -> list[Ranked]:
+    """Every matching provider within ``radius_km`` (exactly, by geodesic), by haversine.
+
+    A provider is within when its nearest location by haversine is within by geodesic; rows
+    within the formulas' disagreement of the radius are decided on their stored coordinates.
+    """
+    sql, args = ranking_sql(center, radius_km, candidates)
+    rows = _plain(db).execute(sql, args).fetchall()
+    cut = bisect.bisect_right([row[0] for row in rows], args["inner"])
+    confirmed = set(_confirmed(db, center, radius_km, [row[2] for row in rows[cut:]]))
+    return _ranked(rows[:cut] + [row for row in rows[cut:] if row[2] in confirmed])
+
+
+def count_within(
+    db: sqlite3.Connection, center: Point, radius_km: float, candidates: Candidates
+) -> int:
+    """How many providers :func:`ranking` would return, without ranking them.
+
+    SQLite counts the providers with one location in one pass over the box, each location's
+    distance computed once at most (the nested subqueries run as co-routines, ``LIMIT -1``
+    keeps them from being flattened into copies of the expression), and names those near
+    the radius, to be decided by geodesic. Providers with several locations are grouped.
+    """
+    args = _circle_args(center, radius_km, candidates)
+    box = box_clause(bounding_boxes(center, radius_km), args)
+    inside = box_clause(inner_boxes(center, inner_km(radius_km)), args, prefix="i")
+    join, where = candidates.join(), candidates.where()
+    located = " UNION ALL ".join(
+        f"SELECT r.id AS id, CASE WHEN {inside} THEN NULL ELSE {HAVERSINE_A_SQL} END AS a "
+        f"FROM {tree} r {join} WHERE ({box}) AND (r.id & {SHARED_FLAG}) = 0{where}"
+        for tree in candidates.single_trees()
+    )
+    # v: NULL when surely within, the location's id when in doubt, 0 when surely outside
+    single = (
+        "SELECT count(*) - count(v), group_concat(v) FILTER (WHERE v > 0) FROM ("
+        "SELECT CASE WHEN a IS NULL OR a <= :inner THEN NULL WHEN a <= :outer THEN id ELSE 0 "
+        f"END AS v FROM ({located} LIMIT -1) LIMIT -1)"
+    )
+    shared = (
+        f"SELECT min({HAVERSINE_A_SQL}) AS a, r.id AS id FROM {SHARED_TREE} r {join} "
+        f"WHERE ({box}){candidates.shared_condition()}{where} "
+        f"GROUP BY r.id >> {PROVIDER_SHIFT} HAVING a <= :outer"
+    )
+    cursor = _plain(db)
+    certain, doubtful = cursor.execute(single, args).fetchone()
+    doubted = [int(location_id) for location_id in doubtful.split(",")] if doubtful else []
+    for a, location_id in cursor.execute(shared, args).fetchall():
+        if a <= args["inner"]:
+            certain += 1
+        else:
+            doubted.append(location_id)
+    return int(certain) + len(_confirmed(db, center, radius_km, doubted))
+
+
+def ranking_prefix(
+    db: sqlite3.Connection, center: Point, reach_km: float, limit: int, candidates: Candidates
+) -> tuple[list[Ranked], float]:
+    """The first ``limit`` or fewer of the ranking around ``center``, and how far it is sure.
+
+    Ranks only the locations within ``reach_km``. Every provider whose nearest location is
+    within the returned haversine distance is in the list, at that location, in order.
+    """
+    args = _circle_args(center, reach_km, candidates)
+    args["limit"] = limit
+    box = box_clause(bounding_boxes(center, reach_km), args)
+    rows = _plain(db).execute(_nearest_each(candidates, box, " LIMIT :limit"), args).fetchall()
+    complete_km = reach_km / (1 + EDGE_MARGIN) ** 2 - 3 * ABSOLUTE_SLACK_KM
+    if len(rows) == limit:  # cut short: sure only below the last one (ties may be cut)
+        complete_km = min(complete_km, math.nextafter(a_to_km(rows[-1][0]), -math.inf))
+    ranked = _ranked(rows)
+    return ranked[: bisect.bisect_right([row.d for row in ranked], complete_km)], complete_km
+
+
+def reaches(radius_km: float, wanted: int, total: int) -> Iterator[float]:
+    """Radii worth ranking from before ranking the whole circle, smallest first.
+
+    Sized for ``wanted`` providers as if the ``total`` were spread evenly, with room to
+    spare, then doubled; none past half the radius, where ranking everything costs no more.
+
+    >>> [round(r, 1) for r in reaches(50.0, 20, 500)]
+    [14.1]
+    >>> list(reaches(50.0, 20, 40))
+    []
+    """
+    reach = radius_km * math.sqrt(2 * wanted / total) if total else radius_km
+    while reach < radius_km / 2:
+        yield reach
+        reach *= 2
