@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
+from flask_orjson import OrjsonProvider
 
 from directory import cli, db, errors, geocoding, maps, security, settings
 from directory.views import register_blueprints
@@ -18,6 +19,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(settings.PROJECT_ROOT / "templates"),
     )
     settings.load_settings(app, test_config)
+    app.json = OrjsonProvider(app)  # orjson: the API's answers are serialised in C
     db.init_app(app)
     geocoding.init_app(app)
     maps.init_app(app)

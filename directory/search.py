@@ -10,12 +10,13 @@ decided by the geodesic, so the count and the page agree with an exact computati
 from __future__ import annotations
 
 import bisect
-import json
 import math
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
+
+import orjson
 
 from directory.nearby import (
     ABSOLUTE_SLACK_KM,
@@ -253,9 +254,9 @@ def _detail_rows(db: sqlite3.Connection, location_ids: Sequence[int]) -> dict[in
 def _detailed_hit(row: sqlite3.Row, distance: float | None) -> Hit:
     hit = _hit(row, distance)
     hit.treatments = [
-        dict(zip(_TREATMENT_KEYS, t, strict=True)) for t in json.loads(row["treatments_json"])
+        dict(zip(_TREATMENT_KEYS, t, strict=True)) for t in orjson.loads(row["treatments_json"])
     ]
-    hit.payment_options = json.loads(row["payments_json"])
+    hit.payment_options = orjson.loads(row["payments_json"])
     return hit
 
 
