@@ -104,9 +104,12 @@ class Candidates:
 
 
 class Ranked(NamedTuple):
-    """A matching provider at its nearest location, by haversine distance on the node."""
+    """A matching provider at its nearest location, by haversine on the node (``a``: its term).
 
-    d: float
+    The haversine distance is ``a_to_km(a)``; ``a`` orders the same, without an ``asin``.
+    """
+
+    a: float
     provider_key: int
     location_id: int
 
@@ -300,10 +303,6 @@ def _plain(db: sqlite3.Connection) -> sqlite3.Cursor:
     return cursor
 
 
-def _ranked(rows: Sequence[tuple[float, int, int]]) -> list[Ranked]:
-    return [Ranked(a_to_km(a), k, location_id) for a, k, location_id in rows]
-
-
 def exact_points(db: sqlite3.Connection, ids: Sequence[int]) -> dict[int, tuple[float, float]]:
     """The stored (double precision) coordinates of locations ``ids``."""
     points: dict[int, tuple[float, float]] = {}
@@ -343,7 +342,7 @@ def ranking(
     rows = _plain(db).execute(sql, args).fetchall()
     cut = bisect.bisect_right([row[0] for row in rows], args["inner"])
     confirmed = set(_confirmed(db, center, radius_km, [row[2] for row in rows[cut:]]))
-    return _ranked(rows[:cut] + [row for row in rows[cut:] if row[2] in confirmed])
+    return list(map(Ranked._make, rows[:cut] + [row for row in rows[cut:] if row[2] in confirmed]))
 
 
 def count_within(
@@ -402,8 +401,8 @@ def ranking_prefix(
     complete_km = reach_km / (1 + EDGE_MARGIN) ** 2 - 3 * ABSOLUTE_SLACK_KM
     if len(rows) == limit:  # cut short: sure only below the last one (ties may be cut)
         complete_km = min(complete_km, math.nextafter(a_to_km(rows[-1][0]), -math.inf))
-    ranked = _ranked(rows)
-    return ranked[: bisect.bisect_right([row.d for row in ranked], complete_km)], complete_km
+    cut = bisect.bisect_right([row[0] for row in rows], km_to_a(complete_km))
+    return list(map(Ranked._make, rows[:cut])), complete_km
 
 
 def reaches(radius_km: float, wanted: int, total: int) -> Iterator[float]:

@@ -30,6 +30,7 @@ from directory.nearby import (
     box_clause,
     count_within,
     geodesic_km,
+    km_to_a,
     ranking,
     ranking_prefix,
     ranking_sql,
@@ -159,24 +160,12 @@ _HIT_COLUMNS = (
 )
 
 
-def _hit(row: sqlite3.Row, distance: float | None = None) -> Hit:
+def _hit(row: Sequence[Any], distance: float | None = None) -> Hit:
+    """A hit from a row that starts with :data:`_HIT_COLUMNS` (a tuple or a sqlite3.Row)."""
     return Hit(
-        id=row["id"],
-        name=row["name"],
-        status=row["status"],
-        illustrative=bool(row["illustrative"]),
-        region=row["region"],
-        country=row["country"],
-        accepting_new_patients=row["accepting_new_patients"],
-        location_id=row["location_id"],
-        city=row["city"],
-        street=row["street"],
-        postal_code=row["postal_code"],
-        latitude=row["latitude"],
-        longitude=row["longitude"],
-        precision=row["precision"],
-        distance_km=distance,
-    )
+        row[0], row[1], row[2], bool(row[3]), row[4], row[5], row[6], row[7], row[8], row[9],
+        row[10], row[11], row[12], row[13], distance,
+    )  # fmt: skip
 
 
 class _Window(NamedTuple):
@@ -187,16 +176,18 @@ class _Window(NamedTuple):
     high_km: float
 
 
-def _window(distances: Sequence[float], start: int, stop: int) -> _Window:
+def _window(terms: Sequence[float], start: int, stop: int) -> _Window:
     """The haversine bounds of the rows that can land on positions ``start:stop`` by geodesic.
 
+    ``terms`` are the ranking's haversine terms (see :func:`directory.nearby.a_to_km`).
     ``g = h * (1 ± EDGE_MARGIN)`` (give or take the slack), so a row can only trade places with
     rows whose haversine distance lies within a factor ``(1 + m) / (1 - m)`` of its own.
     """
-    low = (distances[start] - ABSOLUTE_SLACK_KM) * (1 - EDGE_MARGIN) / (1 + EDGE_MARGIN)
-    last = distances[min(stop, len(distances)) - 1]
+    first, last = a_to_km(terms[start]), a_to_km(terms[min(stop, len(terms)) - 1])
+    low = (first - ABSOLUTE_SLACK_KM) * (1 - EDGE_MARGIN) / (1 + EDGE_MARGIN)
     high = (last + ABSOLUTE_SLACK_KM) * (1 + EDGE_MARGIN) / (1 - EDGE_MARGIN) + ABSOLUTE_SLACK_KM
-    return _Window(bisect.bisect_left(distances, low - ABSOLUTE_SLACK_KM), low, high)
+    before = bisect.bisect_left(terms, km_to_a(max(0.0, low - ABSOLUTE_SLACK_KM)))
+    return _Window(before, low, high)
 
 
 def _page(
@@ -209,16 +200,13 @@ def _page(
     """
     if start >= len(ranked):
         return []
-    distances = [item.d for item in ranked]
-    before, _, high = _window(distances, start, stop)
-    window = ranked[before : bisect.bisect_right(distances, high)]
+    terms = [item.a for item in ranked]
+    before, _, high = _window(terms, start, stop)
+    window = ranked[before : bisect.bisect_right(terms, km_to_a(high))]
     rows = _detail_rows(db, [item.location_id for item in window])
     exact = sorted(
         (
-            (
-                geodesic_km(center.latitude, center.longitude, row["latitude"], row["longitude"]),
-                item,
-            )
+            (geodesic_km(center.latitude, center.longitude, row[11], row[12]), item)
             for item in window
             for row in (rows[item.location_id],)
         ),
@@ -236,27 +224,25 @@ _DETAIL_COLUMNS = (
 _TREATMENT_KEYS = ("code", "price_min", "price_max", "currency", "unit", "as_of")
 
 
-def _detail_rows(db: sqlite3.Connection, location_ids: Sequence[int]) -> dict[int, sqlite3.Row]:
+def _detail_rows(db: sqlite3.Connection, location_ids: Sequence[int]) -> dict[int, tuple[Any, ...]]:
     """Hit rows with their treatments and payment options, by location id, in one query."""
     if not location_ids:
         return {}
     marks = ", ".join("?" for _ in location_ids)
-    return {
-        row["location_id"]: row
-        for row in db.execute(
-            f"SELECT {_DETAIL_COLUMNS} FROM locations l JOIN providers p ON p.id = l.provider_id "
-            f"WHERE l.id IN ({marks})",
-            list(location_ids),
-        )
-    }
+    cursor = db.cursor()
+    cursor.row_factory = None
+    cursor.execute(
+        f"SELECT {_DETAIL_COLUMNS} FROM locations l JOIN providers p ON p.id = l.provider_id "
+        f"WHERE l.id IN ({marks})",
+        list(location_ids),
+    )
+    return {row[7]: row for row in cursor}
 
 
-def _detailed_hit(row: sqlite3.Row, distance: float | None) -> Hit:
+def _detailed_hit(row: tuple[Any, ...], distance: float | None) -> Hit:
     hit = _hit(row, distance)
-    hit.treatments = [
-        dict(zip(_TREATMENT_KEYS, t, strict=True)) for t in orjson.loads(row["treatments_json"])
-    ]
-    hit.payment_options = orjson.loads(row["payments_json"])
+    hit.treatments = [dict(zip(_TREATMENT_KEYS, t, strict=True)) for t in orjson.loads(row[14])]
+    hit.payment_options = orjson.loads(row[15])
     return hit
 
 
@@ -285,7 +271,7 @@ def _near(
     for reach in reaches(radius_km, wanted, total):
         # room for the rows that can trade places with the page's last (about 1 % further)
         ranked, complete_km = ranking_prefix(db, center, reach, 2 * stop + 16, candidates)
-        if len(ranked) >= wanted and _window([r.d for r in ranked], start, wanted).high_km <= (
+        if len(ranked) >= wanted and _window([r.a for r in ranked], start, wanted).high_km <= (
             complete_km
         ):
             return total, _page(db, ranked, center, start, stop)

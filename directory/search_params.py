@@ -204,6 +204,8 @@ def parse_search_params(
     args: Mapping[str, str], *, max_per_page: int = MAX_PER_PAGE, default_per_page: int = 20
 ) -> SearchParams:
     """Validate the search parameters in ``args`` (a request's query string)."""
+    # A plain dict: a request's MultiDict raises (and catches) an exception per absent key.
+    args = dict(args.items())
     unit = _choice(args, "unit", ("km", "mi")) or "km"
     limit = MAX_RADIUS_KM if unit == "km" else MAX_RADIUS_KM / KM_PER_MILE
     radius = _number(args, "radius", 0.1, round(limit))

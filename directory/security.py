@@ -8,9 +8,10 @@ Pages may only be framed when a view marks the response embeddable (the bare map
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, g
+from flask import Flask, Response, g
 
 EMBEDDABLE = "embeddable"
 
@@ -58,26 +59,50 @@ def content_security_policy(nonce: str, tile_origin: str, embeddable: bool) -> s
     return "; ".join(directives)
 
 
-def _add_headers(response: Response) -> Response:
-    embeddable = bool(getattr(response, EMBEDDABLE, False))
-    headers = response.headers
-    headers["Content-Security-Policy"] = content_security_policy(
-        csp_nonce(), _tile_origin(current_app.config["TILE_URL"]), embeddable
-    )
-    headers["X-Content-Type-Options"] = "nosniff"
-    headers["Referrer-Policy"] = "no-referrer"
-    headers["Permissions-Policy"] = (
-        "geolocation=(self), camera=(), microphone=(), payment=(), usb=(), interest-cohort=()"
-    )
-    headers["Cross-Origin-Opener-Policy"] = "same-origin"
-    if not embeddable:
-        headers["X-Frame-Options"] = "DENY"
-    if current_app.config["HSTS"]:
-        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-    return response
+def _fixed_headers(app: Flask) -> list[tuple[str, str]]:
+    """The headers every response gets, whatever it is."""
+    headers = [
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "no-referrer"),
+        (
+            "Permissions-Policy",
+            "geolocation=(self), camera=(), microphone=(), payment=(), usb=(), interest-cohort=()",
+        ),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+    ]
+    if app.config["HSTS"]:
+        headers.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+    return headers
+
+
+def _header_adder(app: Flask) -> Callable[[Response], Response]:
+    """The after-request hook, with what does not change between responses worked out once.
+
+    A response that rendered no template (JSON, files) used no nonce: its policy has none.
+    """
+    fixed = _fixed_headers(app)
+    tiles = _tile_origin(app.config["TILE_URL"])
+    no_nonce = {
+        embeddable: content_security_policy("", tiles, embeddable).replace(" 'nonce-'", "")
+        for embeddable in (False, True)
+    }
+
+    def add_headers(response: Response) -> Response:
+        embeddable = bool(getattr(response, EMBEDDABLE, False))
+        nonce = g.get("csp_nonce")
+        headers = response.headers
+        headers["Content-Security-Policy"] = (
+            content_security_policy(nonce, tiles, embeddable) if nonce else no_nonce[embeddable]
+        )
+        headers.extend(fixed)
+        if not embeddable:
+            headers["X-Frame-Options"] = "DENY"
+        return response
+
+    return add_headers
 
 
 def init_app(app: Flask) -> None:
     """Add the headers to every response and expose ``csp_nonce`` to templates."""
-    app.after_request(_add_headers)
+    app.after_request(_header_adder(app))
     app.context_processor(lambda: {"csp_nonce": csp_nonce()})

@@ -18,7 +18,15 @@ from directory import search as search_module
 from directory.dataset.build import SHARED_FLAG, build_database
 from directory.dataset.models import TreatmentCode
 from directory.db import open_readonly
-from directory.nearby import Candidates, Point, count_within, haversine_km, inner_boxes, ranking
+from directory.nearby import (
+    Candidates,
+    Point,
+    a_to_km,
+    count_within,
+    haversine_km,
+    inner_boxes,
+    ranking,
+)
 from directory.search import search
 from directory.search_params import SearchParams
 from tests.builders import make_jurisdiction, make_provider, write_dataset
@@ -205,5 +213,5 @@ def test_a_prefix_is_the_start_of_the_whole_ranking(
     whole = ranking(dense, CITY, 200.0, candidates)
     for limit in (5, 10_000):
         prefix, complete_km = nearby.ranking_prefix(dense, CITY, reach_km, limit, candidates)
-        assert prefix == [row for row in whole if row.d <= complete_km]
+        assert prefix == [row for row in whole if a_to_km(row.a) <= complete_km]
         assert len(prefix) > 0 or reach_km < 1
