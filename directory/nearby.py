@@ -408,15 +408,16 @@ def ranking_prefix(
 def reaches(radius_km: float, wanted: int, total: int) -> Iterator[float]:
     """Radii worth ranking from before ranking the whole circle, smallest first.
 
-    Sized for ``wanted`` providers as if the ``total`` were spread evenly, with room to
-    spare, then doubled; none past half the radius, where ranking everything costs no more.
+    Sized for ``wanted`` providers as if the ``total`` were spread evenly, a little under
+    (providers crowd towards a city's middle), then half as large again each time; none
+    past half the radius, where ranking everything costs no more.
 
     >>> [round(r, 1) for r in reaches(50.0, 20, 500)]
-    [14.1]
+    [7.5, 11.2, 16.9]
     >>> list(reaches(50.0, 20, 40))
     []
     """
-    reach = radius_km * math.sqrt(2 * wanted / total) if total else radius_km
+    reach = radius_km * 0.75 * math.sqrt(wanted / total) if total else radius_km
     while reach < radius_km / 2:
         yield reach
-        reach *= 2
+        reach *= 1.5
