@@ -232,7 +232,7 @@ def _detail_rows(db: sqlite3.Connection, location_ids: Sequence[int]) -> dict[in
     cursor = db.cursor()
     cursor.row_factory = None
     cursor.execute(
-        f"SELECT {_DETAIL_COLUMNS} FROM locations l JOIN providers p ON p.id = l.provider_id "
+        f"SELECT {_DETAIL_COLUMNS} FROM locations l JOIN providers p ON p.key = l.id >> 16 "
         f"WHERE l.id IN ({marks})",
         list(location_ids),
     )

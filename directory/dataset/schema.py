@@ -93,8 +93,10 @@ def create_schema(db: sqlite_utils.Database) -> None:
             "treatments_json": _TEXT,
             "payment_options_json": _TEXT,
         },
-        pk="id",
-        not_null={"key", "name", "status", "illustrative", "do_not_list"},
+        # The key is the rowid: the search finds a provider from a location id (id >> 16) in
+        # one B-tree lookup. The id, which other tables refer to, is unique (see below).
+        pk="key",
+        not_null={"id", "name", "status", "illustrative", "do_not_list"},
     )
     db.table("locations").create(
         {
@@ -184,7 +186,7 @@ def finish_schema(db: sqlite_utils.Database) -> None:
     db.table("locations").create_index(["provider_id"])
     db.table("locations").create_index(["latitude", "longitude"])
     db.table("locations").create_index(["region"])
-    db.table("providers").create_index(["key"], unique=True)
+    db.table("providers").create_index(["id"], unique=True)
     db.table("providers").create_index(["region"])
     db.table("providers").create_index(["status", "do_not_list"])
     db.table("treatments").create_index(["code", "price_min"])

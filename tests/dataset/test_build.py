@@ -71,7 +71,7 @@ def two_providers(tmp_path: Path) -> Path:
 def test_normalised_tables_hold_every_fact(two_providers: Path) -> None:
     db = sqlite_utils.Database(two_providers)
     assert db["providers"].count == 2
-    toronto = db["providers"].get("lakeside-spravato-toronto")
+    [toronto] = db["providers"].rows_where("id = ?", ["lakeside-spravato-toronto"])
     assert toronto["region"] == "CA-ON" and toronto["referral_required"] == "yes"
     assert {r["code"] for r in db["treatments"].rows_where("provider_id = ?", [toronto["id"]])} == {
         "esketamine_nasal",
