@@ -14,6 +14,7 @@ import sqlite3
 import threading
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -108,7 +109,12 @@ def connect(path: Path) -> sqlite3.Connection:
 
 def get_db() -> sqlite3.Connection:
     """The current app's database connection; raises :class:`DatabaseUnavailable`."""
-    return connect(Path(current_app.config["DATABASE"]))
+    return connect(_as_path(current_app.config["DATABASE"]))
+
+
+@lru_cache(maxsize=16)
+def _as_path(setting: str) -> Path:
+    return Path(setting)
 
 
 def interrupted(error: sqlite3.OperationalError) -> bool:
