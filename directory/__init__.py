@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask
 from flask_orjson import OrjsonProvider
 
-from directory import cli, db, errors, geocoding, maps, security, sessions, settings
+from directory import assets, cli, db, errors, geocoding, maps, security, sessions, settings
 from directory.views import register_blueprints
 
 
@@ -17,6 +17,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         __name__,
         instance_relative_config=True,
         template_folder=str(settings.PROJECT_ROOT / "templates"),
+        static_folder=None,  # see directory.assets: compressed, served by one view
     )
     settings.load_settings(app, test_config)
     app.json = OrjsonProvider(app)  # orjson: the API's answers are serialised in C
@@ -24,6 +25,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     geocoding.init_app(app)
     maps.init_app(app)
+    assets.init_app(app)
     register_blueprints(app)
     errors.init_app(app)
     security.init_app(app)

@@ -6,27 +6,25 @@ details from ``/map/popup/<id>`` on click. ``/map?embed=1`` is the bare map for 
 Leaflet and supercluster are served from ``/map/vendor/`` (see ``directory.maps``).
 
 Caching: payloads carry a weak ETag (dataset version + parameters) and may be reused for
-five minutes; the points of recent searches are kept gzipped in memory; vendored files are
-cached for a year under versioned URLs. JSON and HTML are gzipped when the client accepts it.
+five minutes; the points of recent searches are kept compressed (brotli and gzip) in memory;
+vendored files are cached for a year under versioned URLs. JSON and HTML are compressed for
+clients that accept it (see ``directory.compression``).
 """
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
-import mimetypes
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, make_response, render_template, request, url_for
 
-from directory import labels, maps, security
+from directory import compression, labels, maps, security
+from directory.compression import Compressed
 from directory.dataset.models import slug_is_valid
 from directory.db import get_db
 from directory.finder import Finding, ResolvedPlace, find_providers, resolve_place
@@ -45,7 +43,6 @@ VENDOR_MAX_AGE = 365 * 24 * 3600
 COMPRESSIBLE = frozenset(
     {"text/html", "application/json", "text/css", "text/javascript", "application/javascript"}
 )
-GZIP_MIN_BYTES = 1024
 EMBED_VALUES = {"": False, "0": False, "false": False, "1": True, "true": True}
 
 
@@ -211,7 +208,7 @@ def _error_page(error: ParamError, embed: bool) -> Response:
 
 
 class CompressedCache:
-    """The most recently used gzipped payloads, up to a total size; safe across threads.
+    """The most recently used compressed payloads, up to a total size; safe across threads.
 
     The whole directory's points take a second or more to query and encode at 100,000
     providers and are asked for by every visitor of ``/map``; the ETag spares a browser that
@@ -220,11 +217,11 @@ class CompressedCache:
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
-        self._entries: OrderedDict[tuple[str, ...], bytes] = OrderedDict()
+        self._entries: OrderedDict[tuple[str, ...], Compressed] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[str, ...]) -> bytes | None:
+    def get(self, key: tuple[str, ...]) -> Compressed | None:
         """The payload stored under ``key``, now the most recently used; or None."""
         with self._lock:
             body = self._entries.get(key)
@@ -232,30 +229,28 @@ class CompressedCache:
                 self._entries.move_to_end(key)
             return body
 
-    def put(self, key: tuple[str, ...], body: bytes) -> None:
+    def put(self, key: tuple[str, ...], body: Compressed) -> None:
         """Store ``body``, dropping the least recently used entries to stay in size."""
-        if len(body) > self.max_bytes:
+        if body.stored_bytes > self.max_bytes:
             return
         with self._lock:
             old = self._entries.pop(key, None)
-            self._size -= len(old) if old is not None else 0
+            self._size -= old.stored_bytes if old is not None else 0
             self._entries[key] = body
-            self._size += len(body)
+            self._size += body.stored_bytes
             while self._size > self.max_bytes:
                 _, dropped = self._entries.popitem(last=False)
-                self._size -= len(dropped)
+                self._size -= dropped.stored_bytes
 
 
 POINTS_CACHE = CompressedCache(max_bytes=32 * 1024 * 1024)
 
 
-def _gzipped_json(body: bytes, etag: str) -> Response:
-    """A gzipped JSON body, sent as is to clients that accept gzip (nearly all)."""
-    packed = bool(request.accept_encodings["gzip"])
-    response = Response(body if packed else gzip.decompress(body), mimetype="application/json")
-    if packed:
-        response.headers["Content-Encoding"] = "gzip"
-    response.vary.add("Accept-Encoding")
+def _compressed_json(body: Compressed, etag: str) -> Response:
+    """A kept JSON body, in the best encoding the client accepts."""
+    response = compression.send(
+        Response(mimetype="application/json"), body, request.accept_encodings
+    )
     response.set_etag(etag, weak=True)
     response.cache_control.public = True
     response.cache_control.max_age = PAYLOAD_MAX_AGE
@@ -287,9 +282,9 @@ def points() -> Response | tuple[Response, int]:
         text = json.dumps(
             maps.points_payload(found, version), separators=(",", ":"), ensure_ascii=False
         )
-        body = gzip.compress(text.encode(), 6, mtime=0)
+        body = compression.compress(text.encode())
         POINTS_CACHE.put(key, body)
-    return _gzipped_json(body, etag)
+    return _compressed_json(body, etag)
 
 
 @blueprint.get("/map/popup/<provider_id>")
@@ -309,38 +304,18 @@ def popup(provider_id: str) -> Response | tuple[Response, int]:
     return _cached_json(maps.popup_payload(detail, url), etag)
 
 
-@lru_cache(maxsize=64)
-def _vendor_bytes(path: Path, mtime_ns: int) -> tuple[bytes, bytes, str]:
-    """A vendored file, its gzipped form and a hash, read once per process."""
-    data = path.read_bytes()
-    return data, gzip.compress(data, 9, mtime=0), hashlib.sha256(data).hexdigest()[:32]
-
-
 @blueprint.get(maps.VENDOR_URL + "/<slug>/<path:filename>")
 def vendor(slug: str, filename: str) -> Response | tuple[Response, int]:
     """A file of a vendored front-end package (Leaflet, supercluster)."""
     path = maps.vendor_file(slug, filename)
     if path is None:
         return Response("not found", status=404, mimetype="text/plain"), 404
-    data, compressed, digest = _vendor_bytes(path, path.stat().st_mtime_ns)
-    mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    response = Response(data, mimetype=mimetype)
-    if mimetype in COMPRESSIBLE:
-        response.vary.add("Accept-Encoding")
-        if request.accept_encodings["gzip"]:
-            response.set_data(compressed)
-            response.headers["Content-Encoding"] = "gzip"
-    response.set_etag(digest, weak=True)
-    response.cache_control.public = True
-    response.cache_control.max_age = VENDOR_MAX_AGE
-    response.cache_control.immutable = True
-    response.make_conditional(request)
-    return response
+    return compression.send_file(path, request, max_age=VENDOR_MAX_AGE, immutable=True)
 
 
 @blueprint.after_request
 def compress(response: Response) -> Response:
-    """Gzip this blueprint's HTML and JSON for clients that accept it."""
+    """Compress this blueprint's HTML and JSON for clients that accept it."""
     if (
         response.status_code != 200
         or response.direct_passthrough
@@ -348,12 +323,4 @@ def compress(response: Response) -> Response:
         or response.mimetype not in COMPRESSIBLE
     ):
         return response
-    response.vary.add("Accept-Encoding")
-    if not request.accept_encodings["gzip"]:
-        return response
-    data = response.get_data()
-    if len(data) < GZIP_MIN_BYTES:
-        return response
-    response.set_data(gzip.compress(data, 6, mtime=0))
-    response.headers["Content-Encoding"] = "gzip"
-    return response
+    return compression.compress_response(response, request.accept_encodings)

@@ -15,12 +15,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import brotli
 import folium
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from directory import maps
+from directory.compression import Compressed
 from directory.finder import find_providers
 from directory.search import MapPoint
 from directory.search_params import BBox
@@ -400,28 +402,40 @@ def test_points_are_computed_once_per_search(
     assert json.loads(plain.get_data()) == json.loads(gzip.decompress(first.get_data()))
 
 
+def _stored(size: int) -> Compressed:
+    return Compressed(br=b"b" * (size // 2), gzip=b"g" * (size - size // 2), size=size * 3)
+
+
 def test_compressed_cache_keeps_the_most_recent_within_its_size() -> None:
     cache = map_view.CompressedCache(max_bytes=10)
-    cache.put(("a",), b"1234")
-    cache.put(("b",), b"5678")
-    assert cache.get(("a",)) == b"1234"  # now the most recent
-    cache.put(("c",), b"9012")
+    a, b, c = _stored(4), _stored(4), _stored(4)
+    cache.put(("a",), a)
+    cache.put(("b",), b)
+    assert cache.get(("a",)) is a  # now the most recent
+    cache.put(("c",), c)
     assert cache.get(("b",)) is None
-    assert cache.get(("a",)) == b"1234" and cache.get(("c",)) == b"9012"
-    cache.put(("huge",), b"x" * 11)
+    assert cache.get(("a",)) is a and cache.get(("c",)) is c
+    cache.put(("huge",), _stored(11))
     assert cache.get(("huge",)) is None
 
 
+UNPACK = {"gzip": gzip.decompress, "br": brotli.decompress}
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "br"])
 @pytest.mark.parametrize("url", ["/map/points.json", "/map", "/map/popup/austin-harbor-infusions"])
-def test_responses_are_gzipped_when_accepted(site_client: FlaskClient, url: str) -> None:
+def test_responses_are_compressed_when_accepted(
+    site_client: FlaskClient, url: str, encoding: str
+) -> None:
     plain = site_client.get(url)
-    packed = site_client.get(url, headers={"Accept-Encoding": "gzip, deflate"})
+    accepts = "gzip, deflate" + (", br" if encoding == "br" else "")
+    packed = site_client.get(url, headers={"Accept-Encoding": accepts})
     assert "Accept-Encoding" in packed.headers["Vary"]
     assert "Content-Encoding" not in plain.headers
     if len(plain.get_data()) >= 1024:
-        assert packed.headers["Content-Encoding"] == "gzip"
+        assert packed.headers["Content-Encoding"] == encoding
         assert int(packed.headers["Content-Length"]) == len(packed.get_data())
-        unpacked = gzip.decompress(packed.get_data())
+        unpacked = UNPACK[encoding](packed.get_data())
         if url != "/map":  # the page carries a fresh nonce and map names on every request
             assert unpacked == plain.get_data()
 
@@ -526,15 +540,18 @@ def test_hostile_text_with_a_valid_place(site_client: FlaskClient, value: str) -
 # Vendored assets --------------------------------------------------------------------------
 
 
-def test_vendored_assets_are_served(app: Flask, client: FlaskClient) -> None:
+@pytest.mark.parametrize("encoding", ["gzip", "br"])
+def test_vendored_assets_are_served(app: Flask, client: FlaskClient, encoding: str) -> None:
     parts = maps.render_map(maps.build_map("", ""))
     for url in (*parts.js, *parts.css, maps.LEAFLET.url("images/marker-icon.png")):
-        response = client.get(url, headers={"Accept-Encoding": "gzip"})
+        response = client.get(url, headers={"Accept-Encoding": f"gzip, {encoding}"})
         assert response.status_code == 200, url
         assert "immutable" in response.headers["Cache-Control"]
         if url.endswith((".js", ".css")):
-            assert response.headers["Content-Encoding"] == "gzip"
-            assert gzip.decompress(response.get_data())
+            assert response.headers["Content-Encoding"] == encoding
+            path = maps.vendor_file(*url.removeprefix(maps.VENDOR_URL + "/").split("/", 1))
+            assert path is not None
+            assert UNPACK[encoding](response.get_data()) == path.read_bytes()
         again = client.get(url, headers={"If-None-Match": response.headers["ETag"]})
         assert again.status_code == 304
 
