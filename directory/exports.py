@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
@@ -17,6 +18,7 @@ from directory.finder import Finding
 from directory.queries.providers import ProviderDetail
 from directory.queries.regions import RegionDetail
 from directory.search import Hit
+from directory.search_params import ParamError
 
 CSV_COLUMNS = (
     "id",
@@ -50,12 +52,81 @@ def _provider_url_prefix() -> str:
     return prefix
 
 
-def hit_json(hit: Hit, url_prefix: str | None = None) -> dict[str, Any]:
-    """One result row; pass ``url_prefix`` when serialising many (url_for is costly)."""
+#: What a result row may carry, in order; ``fields=`` picks among them.
+HIT_FIELDS = (
+    "id",
+    "name",
+    "distance_km",
+    "latitude",
+    "longitude",
+    "city",
+    "region",
+    "country",
+    "status",
+    "illustrative",
+    "accepting_new_patients",
+    "treatments",
+    "payment_options",
+    "url",
+)
+_MAX_FIELDS_TEXT = 400
+
+
+def parse_fields(raw: str) -> tuple[str, ...] | None:
+    """``fields=name,city``: the fields each row carries (``id`` always); None for all.
+
+    Raises :class:`ParamError` for a name that is not a field.
+
+    >>> parse_fields("city, name,city")
+    ('id', 'city', 'name')
+    >>> parse_fields("") is None
+    True
+    """
+    names = [name.strip() for name in raw[: _MAX_FIELDS_TEXT + 1].split(",") if name.strip()]
+    if not names:
+        return None
+    if len(raw) > _MAX_FIELDS_TEXT or not set(names) <= set(HIT_FIELDS):
+        raise ParamError("fields", f"fields must be names from: {', '.join(HIT_FIELDS)}")
+    return tuple(dict.fromkeys(["id", *names]))
+
+
+def _distance(hit: Hit) -> float | None:
+    return round(hit.distance_km, 3) if hit.distance_km is not None else None
+
+
+# How each field of a row is read, for rows with some fields only (``fields=``).
+_FIELD_VALUES: dict[str, Callable[[Hit, str], Any]] = {
+    "id": lambda hit, _: hit.id,
+    "name": lambda hit, _: hit.name,
+    "distance_km": lambda hit, _: _distance(hit),
+    "latitude": lambda hit, _: hit.latitude,
+    "longitude": lambda hit, _: hit.longitude,
+    "city": lambda hit, _: hit.city,
+    "region": lambda hit, _: hit.region,
+    "country": lambda hit, _: hit.country,
+    "status": lambda hit, _: hit.status,
+    "illustrative": lambda hit, _: hit.illustrative,
+    "accepting_new_patients": lambda hit, _: hit.accepting_new_patients,
+    "treatments": lambda hit, _: hit.treatments,
+    "payment_options": lambda hit, _: hit.payment_options,
+    "url": lambda hit, prefix: prefix + hit.id,
+}
+
+
+def hit_json(
+    hit: Hit, url_prefix: str | None = None, fields: tuple[str, ...] | None = None
+) -> dict[str, Any]:
+    """One result row, with only ``fields`` if given.
+
+    Pass ``url_prefix`` when serialising many rows (url_for is costly).
+    """
+    prefix = url_prefix or _provider_url_prefix()
+    if fields is not None:
+        return {name: _FIELD_VALUES[name](hit, prefix) for name in fields}
     return {
         "id": hit.id,
         "name": hit.name,
-        "distance_km": round(hit.distance_km, 3) if hit.distance_km is not None else None,
+        "distance_km": _distance(hit),
         "latitude": hit.latitude,
         "longitude": hit.longitude,
         "city": hit.city,
@@ -66,12 +137,12 @@ def hit_json(hit: Hit, url_prefix: str | None = None) -> dict[str, Any]:
         "accepting_new_patients": hit.accepting_new_patients,
         "treatments": hit.treatments,
         "payment_options": hit.payment_options,
-        "url": (url_prefix or _provider_url_prefix()) + hit.id,
+        "url": prefix + hit.id,
     }
 
 
-def search_json(finding: Finding) -> dict[str, Any]:
-    """The ``/api/providers`` document."""
+def search_json(finding: Finding, fields: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """The ``/api/providers`` document; rows with only ``fields`` if given."""
     result = finding.result
     prefix = _provider_url_prefix()
     return {
@@ -82,9 +153,9 @@ def search_json(finding: Finding) -> dict[str, Any]:
         "pages": result.pages,
         "unit": finding.params.unit,
         "radius": finding.params.radius if finding.place else None,
-        "results": [hit_json(hit, prefix) for hit in result.hits],
-        "nearest": hit_json(result.nearest, prefix) if result.nearest else None,
-        "telehealth": [hit_json(hit, prefix) for hit in result.telehealth],
+        "results": [hit_json(hit, prefix, fields) for hit in result.hits],
+        "nearest": hit_json(result.nearest, prefix, fields) if result.nearest else None,
+        "telehealth": [hit_json(hit, prefix, fields) for hit in result.telehealth],
     }
 
 

@@ -100,9 +100,20 @@ _TREATMENT = {
     },
 }
 
+FIELDS_PARAMETER: dict[str, Any] = {
+    "name": "fields",
+    "in": "query",
+    "description": (
+        "Comma-separated fields each result carries (`id` always), e.g. "
+        "`name,distance_km,city`; all of them when absent."
+    ),
+    "schema": {"type": "string", "maxLength": 400},
+}
+
 _HIT = {
     "type": "object",
-    "required": ["id", "name", "distance_km", "latitude", "longitude", "region", "treatments"],
+    # Every property is present unless `fields` leaves it out.
+    "required": ["id"],
     "properties": {
         "id": _STRING,
         "name": _STRING,
@@ -257,7 +268,7 @@ def openapi_document(server: str) -> dict[str, Any]:
     }
     paths: dict[str, Any] = {}
     for path, (ok, description) in search_ops.items():
-        parameters = SEARCH_PARAMETERS
+        parameters = [*SEARCH_PARAMETERS, FIELDS_PARAMETER]
         if path != "/api/providers":
             parameters = [p for p in SEARCH_PARAMETERS if p["name"] != "per_page"] + [
                 {

@@ -37,8 +37,9 @@ def _bad_parameter(error: ParamError) -> tuple[Response, int]:
 @blueprint.get("/providers")
 def providers() -> Response:
     """Search providers: JSON with the resolved location, the total and one page of results."""
+    fields = exports.parse_fields(request.args.get("fields", ""))
     finding = find_providers(request.args)
-    return jsonify(exports.search_json(finding))
+    return jsonify(exports.search_json(finding, fields))
 
 
 @blueprint.get("/providers.geojson")

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from directory import exports
 from directory.openapi import openapi_document
 
 
@@ -170,3 +171,25 @@ def test_openapi_is_served(seeded_client: Any) -> None:
         "per_page",
         "bbox",
     }
+
+
+def test_fields_choose_what_each_row_carries(seeded_client: Any) -> None:
+    full = seeded_client.get("/api/providers?near=Austin,%20TX").get_json()
+    lean = seeded_client.get(
+        "/api/providers?near=Austin,%20TX&fields=name,distance_km,city"
+    ).get_json()
+    assert lean["total"] == full["total"] and lean["total"] > 0
+    assert [list(row) for row in lean["results"]] == [["id", "name", "distance_km", "city"]] * len(
+        full["results"]
+    )
+    for row, whole in zip(lean["results"], full["results"], strict=True):
+        assert row == {key: whole[key] for key in row}
+    assert all(list(row) == list(exports.HIT_FIELDS) for row in full["results"])
+
+
+@pytest.mark.parametrize("value", ["nope", "name,nope", "name;city", "x" * 500])
+def test_fields_must_be_known(seeded_client: Any, value: str) -> None:
+    response = seeded_client.get("/api/providers", query_string={"fields": value})
+    assert response.status_code == 400
+    assert response.get_json()["parameter"] == "fields"
+    assert "distance_km" in response.get_json()["error"]

@@ -21,6 +21,7 @@ PARAMETERS = (
     "include_closed",
     "page",
     "per_page",
+    "fields",
 )
 
 HOSTILE = [
