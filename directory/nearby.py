@@ -7,10 +7,13 @@ formula, compared as its inner term ``a`` (``d = 2 R asin(sqrt(a))``, the same o
 ``asin`` per row); where the sphere could disagree with the WGS-84 geodesic about the radius,
 the geodesic on the stored coordinates decides.
 
-Three things keep a dense search cheap:
+Four things keep a dense search cheap:
 
-* the total is counted by SQLite, not handed to Python row by row; a location inside one of
-  two boxes drawn inside the circle (:func:`inner_boxes`) is counted without its distance;
+* for the common search (open providers, no filters) the candidates are measured a box at a
+  time from an in-memory copy of the points (:mod:`directory.point_index`);
+* otherwise the total is counted by SQLite, not handed to Python row by row; a location
+  inside one of two boxes drawn inside the circle (:func:`inner_boxes`) is counted without
+  its distance;
 * providers with one location (the id's :data:`SHARED_FLAG` clear) need no grouping; the
   locations of those with several are in an R*Tree of their own, grouped there;
 * the page is ranked from a smaller circle around the point (:func:`reaches`), nearest
@@ -27,8 +30,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+import numpy as np
 from geographiclib.geodesic import Geodesic
 
+from directory import point_index
 from directory.search_params import BBox
 
 _WGS84 = Geodesic.WGS84
@@ -249,7 +254,7 @@ def inner_km(radius_km: float) -> float:
 
 
 def _circle_args(center: Point, radius_km: float, candidates: Candidates) -> dict[str, Any]:
-    inner = km_to_a(inner_km(radius_km)) if inner_km(radius_km) > 0 else -1.0
+    inner = _inner_term(radius_km)
     return {
         **candidates.args,
         "lat": center.latitude,
@@ -345,15 +350,19 @@ def ranking(
     return list(map(Ranked._make, rows[:cut] + [row for row in rows[cut:] if row[2] in confirmed]))
 
 
-def count_within(
-    db: sqlite3.Connection, center: Point, radius_km: float, candidates: Candidates
-) -> int:
-    """How many providers :func:`ranking` would return, without ranking them.
+def _in_memory(candidates: Candidates) -> bool:
+    """Whether :mod:`directory.point_index` can answer: open providers, no filters."""
+    return not candidates.conditions and not candidates.include_closed
 
-    SQLite counts the providers with one location in one pass over the box, each location's
-    distance computed once at most (the nested subqueries run as co-routines, ``LIMIT -1``
-    keeps them from being flattened into copies of the expression), and names those near
-    the radius, to be decided by geodesic. Providers with several locations are grouped.
+
+def _singles_in_sql(
+    db: sqlite3.Connection, center: Point, radius_km: float, candidates: Candidates
+) -> tuple[int, list[int]]:
+    """Providers with one location: how many surely within, and the locations in doubt.
+
+    One pass over the box, each location's distance computed once at most (the nested
+    subqueries run as co-routines; ``LIMIT -1`` keeps them from being flattened into copies
+    of the expression); a location inside an inner box is counted without its distance.
     """
     args = _circle_args(center, radius_km, candidates)
     box = box_clause(bounding_boxes(center, radius_km), args)
@@ -370,20 +379,92 @@ def count_within(
         "SELECT CASE WHEN a IS NULL OR a <= :inner THEN NULL WHEN a <= :outer THEN id ELSE 0 "
         f"END AS v FROM ({located} LIMIT -1) LIMIT -1)"
     )
+    certain, doubtful = _plain(db).execute(single, args).fetchone()
+    return int(certain), [int(location_id) for location_id in doubtful.split(",")] if (
+        doubtful
+    ) else []
+
+
+def _singles_in_memory(
+    db: sqlite3.Connection, center: Point, radius_km: float
+) -> tuple[int, list[int]]:
+    """As :func:`_singles_in_sql`, from the in-memory index of open providers."""
+    index = point_index.index_for(db, OPEN_TREE, SHARED_FLAG)
+    rows = index.in_boxes(bounding_boxes(center, radius_km))
+    terms = index.terms(rows, center.latitude, center.longitude)
+    inner, outer = _inner_term(radius_km), km_to_a(outer_km(radius_km))
+    doubted = index.ids[rows[(terms > inner) & (terms <= outer)]]
+    return int(np.count_nonzero(terms <= inner)), doubted.tolist()
+
+
+def _inner_term(radius_km: float) -> float:
+    return km_to_a(inner_km(radius_km)) if inner_km(radius_km) > 0 else -1.0
+
+
+def count_within(
+    db: sqlite3.Connection, center: Point, radius_km: float, candidates: Candidates
+) -> int:
+    """How many providers :func:`ranking` would return, without ranking them.
+
+    Providers with one location are counted from memory or by SQLite, without their rows;
+    only those near the radius come back, to be decided by geodesic. Providers with several
+    locations are grouped to their nearest in the shared R*Tree.
+    """
+    if _in_memory(candidates):
+        certain, doubted = _singles_in_memory(db, center, radius_km)
+    else:
+        certain, doubted = _singles_in_sql(db, center, radius_km, candidates)
+    args = _circle_args(center, radius_km, candidates)
+    box = box_clause(bounding_boxes(center, radius_km), args)
     shared = (
-        f"SELECT min({HAVERSINE_A_SQL}) AS a, r.id AS id FROM {SHARED_TREE} r {join} "
-        f"WHERE ({box}){candidates.shared_condition()}{where} "
+        f"SELECT min({HAVERSINE_A_SQL}) AS a, r.id AS id FROM {SHARED_TREE} r "
+        f"{candidates.join()} WHERE ({box}){candidates.shared_condition()}{candidates.where()} "
         f"GROUP BY r.id >> {PROVIDER_SHIFT} HAVING a <= :outer"
     )
-    cursor = _plain(db)
-    certain, doubtful = cursor.execute(single, args).fetchone()
-    doubted = [int(location_id) for location_id in doubtful.split(",")] if doubtful else []
-    for a, location_id in cursor.execute(shared, args).fetchall():
+    for a, location_id in _plain(db).execute(shared, args).fetchall():
         if a <= args["inner"]:
             certain += 1
         else:
             doubted.append(location_id)
-    return int(certain) + len(_confirmed(db, center, radius_km, doubted))
+    return certain + len(_confirmed(db, center, radius_km, doubted))
+
+
+def _nearest_in_memory(
+    db: sqlite3.Connection, center: Point, reach_km: float, limit: int
+) -> list[tuple[float, int, int]]:
+    """The nearest ``limit`` open single-location providers within the outer reach, as
+    (a, key, location id), ordered by (a, key): what :func:`_nearest_each` gives for them."""
+    index = point_index.index_for(db, OPEN_TREE, SHARED_FLAG)
+    rows = index.in_boxes(bounding_boxes(center, reach_km))
+    terms = index.terms(rows, center.latitude, center.longitude)
+    near = terms <= km_to_a(outer_km(reach_km))
+    rows, terms = rows[near], terms[near]
+    if len(terms) > limit:  # keep every row tied with the limit-th, then order exactly
+        cut = np.partition(terms, limit - 1)[limit - 1]
+        rows, terms = rows[terms <= cut], terms[terms <= cut]
+    ids = index.ids[rows]
+    keys = ids >> PROVIDER_SHIFT
+    order = np.lexsort((keys, terms))[:limit]
+    return list(zip(terms[order].tolist(), keys[order].tolist(), ids[order].tolist(), strict=True))
+
+
+def _ranked_rows(
+    db: sqlite3.Connection, center: Point, reach_km: float, limit: int, candidates: Candidates
+) -> list[tuple[float, int, int]]:
+    """The first ``limit`` rows of :func:`_nearest_each` within ``reach_km``."""
+    args = _circle_args(center, reach_km, candidates)
+    args["limit"] = limit
+    box = box_clause(bounding_boxes(center, reach_km), args)
+    if not _in_memory(candidates):
+        return _plain(db).execute(_nearest_each(candidates, box, " LIMIT :limit"), args).fetchall()
+    shared = (
+        f"SELECT min({HAVERSINE_A_SQL}) AS a, r.id >> {PROVIDER_SHIFT} AS k, r.id AS id "
+        f"FROM {SHARED_TREE} r WHERE ({box}){candidates.shared_condition()} "
+        "GROUP BY k HAVING a <= :outer ORDER BY a, k LIMIT :limit"
+    )
+    rows = _nearest_in_memory(db, center, reach_km, limit)
+    rows += _plain(db).execute(shared, args).fetchall()
+    return sorted(rows, key=lambda row: (row[0], row[1]))[:limit]
 
 
 def ranking_prefix(
@@ -394,10 +475,7 @@ def ranking_prefix(
     Ranks only the locations within ``reach_km``. Every provider whose nearest location is
     within the returned haversine distance is in the list, at that location, in order.
     """
-    args = _circle_args(center, reach_km, candidates)
-    args["limit"] = limit
-    box = box_clause(bounding_boxes(center, reach_km), args)
-    rows = _plain(db).execute(_nearest_each(candidates, box, " LIMIT :limit"), args).fetchall()
+    rows = _ranked_rows(db, center, reach_km, limit, candidates)
     complete_km = reach_km / (1 + EDGE_MARGIN) ** 2 - 3 * ABSOLUTE_SLACK_KM
     if len(rows) == limit:  # cut short: sure only below the last one (ties may be cut)
         complete_km = min(complete_km, math.nextafter(a_to_km(rows[-1][0]), -math.inf))

@@ -6,6 +6,7 @@ import math
 import random
 import sqlite3
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ from geopy.distance import geodesic
 from hypothesis import given
 from hypothesis import strategies as st
 
-from directory import nearby
+from directory import nearby, point_index
 from directory import search as search_module
 from directory.dataset.build import SHARED_FLAG, build_database
 from directory.dataset.models import TreatmentCode
@@ -28,7 +29,7 @@ from directory.nearby import (
     ranking,
 )
 from directory.search import search
-from directory.search_params import SearchParams
+from directory.search_params import BBox, SearchParams
 from tests.builders import make_jurisdiction, make_provider, write_dataset
 
 CITY = Point(40.75, -73.98)
@@ -209,9 +210,79 @@ def test_sql_haversine_agrees_with_python(dense: sqlite3.Connection) -> None:
 def test_a_prefix_is_the_start_of_the_whole_ranking(
     dense: sqlite3.Connection, reach_km: float
 ) -> None:
-    candidates = Candidates()
-    whole = ranking(dense, CITY, 200.0, candidates)
-    for limit in (5, 10_000):
-        prefix, complete_km = nearby.ranking_prefix(dense, CITY, reach_km, limit, candidates)
-        assert prefix == [row for row in whole if a_to_km(row.a) <= complete_km]
-        assert len(prefix) > 0 or reach_km < 1
+    whole = ranking(dense, CITY, 200.0, Candidates())
+    # from memory (no filters) and from SQLite (a condition that keeps every provider)
+    for candidates in (Candidates(), Candidates(conditions=("p.do_not_list = 0",))):
+        for limit in (5, 10_000):
+            prefix, complete_km = nearby.ranking_prefix(dense, CITY, reach_km, limit, candidates)
+            expected = [row for row in whole if a_to_km(row.a) <= complete_km]
+            assert _same_rows(prefix, expected)
+            assert len(prefix) > 0 or reach_km < 1
+
+
+def _same_rows(got: list[nearby.Ranked], expected: list[nearby.Ranked]) -> bool:
+    """The same providers at the same locations in the same order; terms to the last bits."""
+    return [row[1:] for row in got] == [row[1:] for row in expected] and all(
+        row.a == pytest.approx(other.a, rel=1e-12, abs=1e-18)
+        for row, other in zip(got, expected, strict=True)
+    )
+
+
+RANDOM_BOXES = [
+    BBox(-74.3, 40.5, -73.7, 41.0),
+    BBox(-74.0, 40.74, -73.96, 40.76),
+    BBox(-180.0, -90.0, 180.0, 90.0),
+    BBox(-71.5, 39.0, -70.5, 40.0),
+    BBox(-74.0, 40.0, -73.0, 40.0),
+]
+
+
+@pytest.mark.parametrize("box", RANDOM_BOXES, ids=str)
+def test_the_memory_index_selects_as_the_rtree_does(dense: sqlite3.Connection, box: BBox) -> None:
+    index = point_index.index_for(dense, nearby.OPEN_TREE, SHARED_FLAG)
+    got = set(index.ids[index.in_boxes([box])].tolist())
+    expected = {
+        row[0]
+        for row in dense.execute(
+            "SELECT id FROM locations_rtree WHERE min_lon >= ? AND max_lon <= ? "
+            "AND min_lat >= ? AND max_lat <= ? AND (id & ?) = 0",
+            [box.west, box.east, box.south, box.north, SHARED_FLAG],
+        )
+    }
+    assert got == expected
+
+
+def test_the_memory_index_measures_as_sqlite_does(dense: sqlite3.Connection) -> None:
+    index = point_index.index_for(dense, nearby.OPEN_TREE, SHARED_FLAG)
+    rows = index.in_boxes([BBox(-74.3, 40.5, -73.7, 41.0)])
+    terms = index.terms(rows, CITY.latitude, CITY.longitude)
+    sql = f"SELECT id, {nearby.HAVERSINE_A_SQL} FROM locations_rtree r"
+    args = {"lat": CITY.latitude, "lon": CITY.longitude, "coslat": math.cos(math.radians(40.75))}
+    by_sql = dict(dense.execute(sql, args).fetchall())
+    assert len(rows) > 100
+    for location_id, term in zip(index.ids[rows].tolist(), terms.tolist(), strict=True):
+        assert term == pytest.approx(by_sql[location_id], rel=1e-12, abs=1e-18)
+
+
+@pytest.mark.parametrize("radius_km", [0.5, 5.0, 30.0, 80.0, 400.0])
+def test_memory_and_sqlite_count_alike(dense: sqlite3.Connection, radius_km: float) -> None:
+    for centre in CENTRES.values():
+        in_memory = nearby._singles_in_memory(dense, centre, radius_km)
+        in_sql = nearby._singles_in_sql(dense, centre, radius_km, Candidates())
+        assert in_memory[0] == in_sql[0]
+        assert sorted(in_memory[1]) == sorted(in_sql[1])
+
+
+def test_an_index_per_database_file(tmp_path: Any, dense: sqlite3.Connection) -> None:
+    first = point_index.index_for(dense, nearby.OPEN_TREE, SHARED_FLAG)
+    assert point_index.index_for(dense, nearby.OPEN_TREE, SHARED_FLAG) is first
+    path = dense.execute("PRAGMA database_list").fetchone()[2]
+    others = [open_readonly(Path(path)) for _ in range(point_index.KEPT + 1)]
+    try:
+        fresh = [point_index.index_for(db, nearby.OPEN_TREE, SHARED_FLAG) for db in others]
+        assert all(index is not first for index in fresh)
+        assert len(point_index._kept) == point_index.KEPT
+        assert len(fresh[0]) == len(first)
+    finally:
+        for db in others:
+            db.close()

@@ -1,0 +1,142 @@
+"""The open, single-location providers' points in memory, measured a box at a time.
+
+SQLite answers a search from the R*Tree one candidate row at a time; at 100,000 providers a
+dense city still has hundreds of candidates per search, and counting them was a quarter of a
+worker's time. This index holds the same points, with the R*Tree node's own 32-bit
+coordinates (so every distance is the one SQLite computes, but for the last bit of rounding),
+as numpy arrays sorted into latitude bands and by longitude within a band. A box of
+candidates is a few slices, and the haversine of all of them one vector expression.
+
+It answers for open providers with one location and no filters: the common search.
+:mod:`directory.nearby` asks SQLite for the rest (other filters, closed providers, providers
+with several locations), and the tests check that both give the same answers.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from directory.search_params import BBox
+
+#: Height of a latitude band in degrees: a search box spans a few.
+BAND_DEGREES = 0.25
+#: How many databases' indexes a worker keeps (a rebuilt file is a new database).
+KEPT = 2
+
+Floats = npt.NDArray[np.float64]
+Ints = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class PointIndex:
+    """Points sorted by (latitude band, longitude); ``band_rows[b]`` is band b's first row."""
+
+    first_band: int
+    band_rows: Ints
+    min_lat: Floats
+    max_lat: Floats
+    min_lon: Floats
+    max_lon: Floats
+    cos_lat: Floats
+    ids: Ints
+
+    @classmethod
+    def load(cls, db: sqlite3.Connection, tree: str, shared_flag: int) -> PointIndex:
+        """The points of ``tree`` whose id has no ``shared_flag``."""
+        cursor = db.cursor()
+        cursor.row_factory = None
+        rows = cursor.execute(
+            f"SELECT id, min_lat, max_lat, min_lon, max_lon FROM {tree} "
+            f"WHERE (id & {shared_flag}) = 0"
+        ).fetchall()
+        ids = np.array([row[0] for row in rows], dtype=np.int64)
+        coordinates = np.array([row[1:] for row in rows], dtype=np.float64).reshape(-1, 4)
+        bands = np.floor(coordinates[:, 0] / BAND_DEGREES).astype(np.int64)
+        order = np.lexsort((coordinates[:, 2], bands))
+        bands, coordinates, ids = bands[order], coordinates[order], ids[order]
+        first = int(bands[0]) if len(bands) else 0
+        last = int(bands[-1]) if len(bands) else 0
+        band_rows = np.searchsorted(bands, np.arange(first, last + 2)).astype(np.int64)
+        return cls(
+            first_band=first,
+            band_rows=band_rows,
+            min_lat=coordinates[:, 0].copy(),
+            max_lat=coordinates[:, 1].copy(),
+            min_lon=coordinates[:, 2].copy(),
+            max_lon=coordinates[:, 3].copy(),
+            cos_lat=np.cos(coordinates[:, 0] * (math.pi / 180)),
+            ids=ids,
+        )
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def in_boxes(self, boxes: Sequence[BBox]) -> Ints:
+        """Rows inside any of ``boxes``, as the R*Tree's box test decides it."""
+        pieces: list[Ints] = []
+        bands = len(self.band_rows) - 1
+        for box in boxes:
+            low = max(0, math.floor(box.south / BAND_DEGREES) - self.first_band)
+            high = min(bands - 1, math.floor(box.north / BAND_DEGREES) - self.first_band)
+            for band in range(low, high + 1):
+                start, stop = int(self.band_rows[band]), int(self.band_rows[band + 1])
+                lons = self.min_lon[start:stop]
+                west = start + int(np.searchsorted(lons, box.west, side="left"))
+                east = start + int(np.searchsorted(lons, box.east, side="right"))
+                if west < east:
+                    pieces.append(np.arange(west, east, dtype=np.int64))
+        if not pieces:
+            return np.empty(0, dtype=np.int64)
+        rows = np.concatenate(pieces)
+        keep = np.zeros(len(rows), dtype=bool)
+        for box in boxes:
+            keep |= (
+                (self.min_lat[rows] >= box.south)
+                & (self.max_lat[rows] <= box.north)
+                & (self.min_lon[rows] >= box.west)
+                & (self.max_lon[rows] <= box.east)
+            )
+        return rows[keep]
+
+    def terms(self, rows: Ints, latitude: float, longitude: float) -> Floats:
+        """The haversine term ``a`` of ``rows`` from a point, as SQLite computes it."""
+        half = math.pi / 360
+        dlat = np.sin((self.min_lat[rows] - latitude) * half)
+        dlon = np.sin((self.min_lon[rows] - longitude) * half)
+        coslat = math.cos(math.radians(latitude))
+        terms: Floats = dlat * dlat + coslat * self.cos_lat[rows] * (dlon * dlon)
+        return terms
+
+
+_lock = threading.Lock()
+_kept: OrderedDict[int, tuple[sqlite3.Connection, dict[str, PointIndex]]] = OrderedDict()
+
+
+def index_for(db: sqlite3.Connection, tree: str, shared_flag: int) -> PointIndex:
+    """The index of ``tree`` in ``db``'s file, built on first use and kept with it.
+
+    Keyed by the connection (held, so its identity is not reused): the database module opens
+    a new connection when the file is rebuilt, and with it a new index.
+    """
+    with _lock:
+        entry = _kept.get(id(db))
+        if entry is not None and entry[0] is db and tree in entry[1]:
+            _kept.move_to_end(id(db))
+            return entry[1][tree]
+    index = PointIndex.load(db, tree, shared_flag)
+    with _lock:
+        entry = _kept.get(id(db))
+        if entry is None or entry[0] is not db:
+            entry = _kept[id(db)] = (db, {})
+        entry[1][tree] = index
+        while len(_kept) > KEPT:
+            _kept.popitem(last=False)
+    return index
