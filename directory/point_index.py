@@ -57,8 +57,8 @@ class PointIndex:
             f"SELECT id, min_lat, max_lat, min_lon, max_lon FROM {tree} "
             f"WHERE (id & {shared_flag}) = 0"
         ).fetchall()
-        ids = np.array([row[0] for row in rows], dtype=np.int64)
-        coordinates = np.array([row[1:] for row in rows], dtype=np.float64).reshape(-1, 4)
+        table = np.array(rows, dtype=np.float64).reshape(-1, 5)  # ids < 2**53: exact
+        ids, coordinates = table[:, 0].astype(np.int64), table[:, 1:]
         bands = np.floor(coordinates[:, 0] / BAND_DEGREES).astype(np.int64)
         order = np.lexsort((coordinates[:, 2], bands))
         bands, coordinates, ids = bands[order], coordinates[order], ids[order]
