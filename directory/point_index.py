@@ -28,6 +28,11 @@ from directory.search_params import BBox
 
 #: Height of a latitude band in degrees: a search box spans a few.
 BAND_DEGREES = 0.25
+#: Spacing of bands in :attr:`PointIndex.order_key` (longitudes span 360).
+BAND_KEY = 1000.0
+#: Slack on the order key's slice bounds (its rounding is about 1e-10); rows are then
+#: tested exactly.
+KEY_SLACK = 1e-6
 #: How many databases' indexes a worker keeps (a rebuilt file is a new database).
 KEPT = 2
 
@@ -37,10 +42,10 @@ Ints = npt.NDArray[np.int64]
 
 @dataclass(frozen=True)
 class PointIndex:
-    """Points sorted by (latitude band, longitude); ``band_rows[b]`` is band b's first row."""
+    """Points sorted by (latitude band, longitude)."""
 
-    first_band: int
-    band_rows: Ints
+    #: band * BAND_KEY + (min_lon + 180), ascending: a box's rows in a band are one slice.
+    order_key: Floats
     min_lat: Floats
     max_lat: Floats
     min_lon: Floats
@@ -62,12 +67,8 @@ class PointIndex:
         bands = np.floor(coordinates[:, 0] / BAND_DEGREES).astype(np.int64)
         order = np.lexsort((coordinates[:, 2], bands))
         bands, coordinates, ids = bands[order], coordinates[order], ids[order]
-        first = int(bands[0]) if len(bands) else 0
-        last = int(bands[-1]) if len(bands) else 0
-        band_rows = np.searchsorted(bands, np.arange(first, last + 2)).astype(np.int64)
         return cls(
-            first_band=first,
-            band_rows=band_rows,
+            order_key=bands * BAND_KEY + (coordinates[:, 2] + 180.0),
             min_lat=coordinates[:, 0].copy(),
             max_lat=coordinates[:, 1].copy(),
             min_lon=coordinates[:, 2].copy(),
@@ -82,29 +83,30 @@ class PointIndex:
     def in_boxes(self, boxes: Sequence[BBox]) -> Ints:
         """Rows inside any of ``boxes``, as the R*Tree's box test decides it."""
         pieces: list[Ints] = []
-        bands = len(self.band_rows) - 1
         for box in boxes:
-            low = max(0, math.floor(box.south / BAND_DEGREES) - self.first_band)
-            high = min(bands - 1, math.floor(box.north / BAND_DEGREES) - self.first_band)
-            for band in range(low, high + 1):
-                start, stop = int(self.band_rows[band]), int(self.band_rows[band + 1])
-                lons = self.min_lon[start:stop]
-                west = start + int(np.searchsorted(lons, box.west, side="left"))
-                east = start + int(np.searchsorted(lons, box.east, side="right"))
-                if west < east:
-                    pieces.append(np.arange(west, east, dtype=np.int64))
-        if not pieces:
-            return np.empty(0, dtype=np.int64)
-        rows = np.concatenate(pieces)
-        keep = np.zeros(len(rows), dtype=bool)
-        for box in boxes:
-            keep |= (
+            bands = np.arange(
+                math.floor(box.south / BAND_DEGREES), math.floor(box.north / BAND_DEGREES) + 1
+            )
+            base = bands * BAND_KEY + 180.0
+            starts = np.searchsorted(self.order_key, base + (box.west - KEY_SLACK), side="left")
+            stops = np.searchsorted(self.order_key, base + (box.east + KEY_SLACK), side="right")
+            lengths = stops - starts
+            total = int(lengths.sum())
+            if total == 0:
+                continue
+            # the slices' rows, end to end: each slice's offset repeated over its length
+            offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+            rows = np.arange(total, dtype=np.int64) + offsets
+            inside = (
                 (self.min_lat[rows] >= box.south)
                 & (self.max_lat[rows] <= box.north)
                 & (self.min_lon[rows] >= box.west)
                 & (self.max_lon[rows] <= box.east)
             )
-        return rows[keep]
+            pieces.append(rows[inside])
+        if not pieces:
+            return np.empty(0, dtype=np.int64)
+        return pieces[0] if len(pieces) == 1 else np.unique(np.concatenate(pieces))
 
     def terms(self, rows: Ints, latitude: float, longitude: float) -> Floats:
         """The haversine term ``a`` of ``rows`` from a point, as SQLite computes it."""
