@@ -10,7 +10,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from directory import cli_maintainers
-from directory.dataset.build import build_database
+from directory.dataset.build import build_database, stale_reason
 from directory.dataset.loader import DatasetInvalid, load_dataset
 from directory.dataset.placing import build_time_resolver
 from directory.dataset.published_schema import write_schemas
@@ -44,10 +44,22 @@ def validate_command(data_dir: Path | None) -> None:
 @with_appcontext
 @click.option("--data", "data_dir", type=click.Path(path_type=Path), help="Dataset folder.")
 @click.option("--output", type=click.Path(path_type=Path), help="Database file to write.")
-def build_command(data_dir: Path | None, output: Path | None) -> None:
+@click.option(
+    "--if-stale",
+    is_flag=True,
+    help="Only when the database is missing, older than a file of the dataset, or of an "
+    "older schema.",
+)
+def build_command(data_dir: Path | None, output: Path | None, if_stale: bool) -> None:
     """Validate the dataset and build the SQLite database (atomically replacing the old one)."""
     folder = data_dir or Path(current_app.config["DATA_DIR"])
     target = output or Path(current_app.config["DATABASE"])
+    if if_stale:
+        reason = stale_reason(folder, target)
+        if reason is None:
+            click.echo(f"{target} is up to date")
+            return
+        click.echo(f"building: {reason}")
     resolver = build_time_resolver(Path(current_app.config["GAZETTEER"]))
     try:
         report = build_database(folder, target, resolve=resolver)

@@ -19,6 +19,8 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
+from directory.dataset.build import SCHEMA_VERSION
+
 log = logging.getLogger(__name__)
 
 MMAP_BYTES = 1 << 30
@@ -65,6 +67,7 @@ def open_readonly(path: Path) -> sqlite3.Connection:
         # shared between worker processes through the page cache.
         connection.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+        version = int(connection.execute("PRAGMA user_version").fetchone()[0])
     except sqlite3.DatabaseError as exc:
         raise DatabaseUnavailable(f"The database {path} is unreadable: {exc}") from exc
     missing = EXPECTED_TABLES - tables
@@ -72,6 +75,12 @@ def open_readonly(path: Path) -> sqlite3.Connection:
         connection.close()
         raise DatabaseUnavailable(
             f"The database {path} is incomplete (missing {', '.join(sorted(missing))}); rebuild it"
+        )
+    if version != SCHEMA_VERSION:
+        connection.close()
+        raise DatabaseUnavailable(
+            f"The database {path} has schema version {version}, this app reads version "
+            f"{SCHEMA_VERSION}; rebuild it with ./scripts/build"
         )
     return connection
 

@@ -21,12 +21,9 @@ fi
 export PATH="$VENV/bin:$PATH"
 export FLASK_APP=directory
 
-# Build the database when it is missing or older than anything in data/.
+# Build the database when it is missing, older than anything in data/, or of an older schema.
 ensure_database() {
-  local db="${DIRECTORY_DATABASE:-$ROOT/instance/directory.db}"
-  if [ ! -f "$db" ] || [ -n "$(find "$ROOT/data" -newer "$db" -print -quit)" ]; then
-    flask --app directory build
-  fi
+  flask --app directory build --if-stale
 }
 
 # Install Debian packages the tests need (a real browser, a real load balancer) when missing.

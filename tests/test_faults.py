@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -15,7 +17,7 @@ from typing import Any
 import pytest
 
 from directory import create_app
-from directory.dataset.build import build_database
+from directory.dataset.build import SCHEMA_VERSION, build_database
 from directory.dataset.synthetic import write_synthetic_dataset
 from tests.builders import make_jurisdiction, make_provider, write_dataset
 
@@ -291,3 +293,18 @@ _STATES = (
     "VT",
     "WY",
 )
+
+
+def test_a_database_of_another_schema_says_so(
+    tmp_path: Path, seeded_database: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    target = tmp_path / "old.db"
+    shutil.copy(seeded_database, target)
+    with sqlite3.connect(target) as connection:
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+    with caplog.at_level(logging.ERROR, logger="directory.db"):
+        app = create_app({"DATABASE": str(target), "TESTING": True})
+    (record,) = [r for r in caplog.records if r.name == "directory.db"]
+    assert f"schema version {SCHEMA_VERSION - 1}" in record.getMessage()
+    assert "./scripts/build" in record.getMessage()
+    assert app.test_client().get("/api/providers?near=Austin").status_code == 503

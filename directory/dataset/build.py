@@ -305,6 +305,27 @@ class _Writer:
             )
 
 
+def stale_reason(data_dir: Path, database: Path) -> str | None:
+    """Why ``database`` needs building from ``data_dir``, or None when it is current."""
+    if not database.exists():
+        return f"{database} does not exist"
+    built = database.stat().st_mtime
+    for path in data_dir.rglob("*"):
+        if path.is_file() and path.stat().st_mtime > built:
+            return f"{path} changed after the last build"
+    try:
+        connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+        try:
+            version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as error:
+        return f"{database} is unreadable ({error})"
+    if version != SCHEMA_VERSION:
+        return f"{database} has schema version {version}, not {SCHEMA_VERSION}"
+    return None
+
+
 def location_key(provider_key: int, position: int, *, shared: bool = False) -> int:
     """A location's id: its provider's key in the high bits, so ``id >> 16`` is the provider.
 

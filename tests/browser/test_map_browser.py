@@ -148,8 +148,16 @@ def test_search_this_area(page: Page, browser_app: Flask, live_server: str) -> N
     box = page.locator(".folium-map").bounding_box()
     assert box is not None
     centre = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    zoom = "() => window[document.querySelector('.folium-map').id].getZoom()"
+    before = page.evaluate(zoom)
     page.mouse.move(*centre)
-    page.mouse.wheel(0, -600)  # zoom in around Austin
+    # Zoom in around Austin; Leaflet drops a wheel that comes while it is still animating.
+    for _ in range(10):
+        page.mouse.wheel(0, -600)
+        page.wait_for_timeout(300)
+        if page.evaluate(zoom) >= before + 2:
+            break
+    assert page.evaluate(zoom) >= before + 2
     page.mouse.down()
     page.mouse.move(centre[0] + 60, centre[1] + 40, steps=5)
     page.mouse.up()
