@@ -52,44 +52,6 @@ def _provider_url_prefix() -> str:
     return prefix
 
 
-#: What a result row may carry, in order; ``fields=`` picks among them.
-HIT_FIELDS = (
-    "id",
-    "name",
-    "distance_km",
-    "latitude",
-    "longitude",
-    "city",
-    "region",
-    "country",
-    "status",
-    "illustrative",
-    "accepting_new_patients",
-    "treatments",
-    "payment_options",
-    "url",
-)
-_MAX_FIELDS_TEXT = 400
-
-
-def parse_fields(raw: str) -> tuple[str, ...] | None:
-    """``fields=name,city``: the fields each row carries (``id`` always); None for all.
-
-    Raises :class:`ParamError` for a name that is not a field.
-
-    >>> parse_fields("city, name,city")
-    ('id', 'city', 'name')
-    >>> parse_fields("") is None
-    True
-    """
-    names = [name.strip() for name in raw[: _MAX_FIELDS_TEXT + 1].split(",") if name.strip()]
-    if not names:
-        return None
-    if len(raw) > _MAX_FIELDS_TEXT or not set(names) <= set(HIT_FIELDS):
-        raise ParamError("fields", f"fields must be names from: {', '.join(HIT_FIELDS)}")
-    return tuple(dict.fromkeys(["id", *names]))
-
-
 def _distance(hit: Hit) -> float | None:
     return round(hit.distance_km, 3) if hit.distance_km is not None else None
 
@@ -111,6 +73,29 @@ _FIELD_VALUES: dict[str, Callable[[Hit, str], Any]] = {
     "payment_options": lambda hit, _: hit.payment_options,
     "url": lambda hit, prefix: prefix + hit.id,
 }
+#: What a result row may carry, in order; ``fields=`` picks among them.
+HIT_FIELDS = tuple(_FIELD_VALUES)
+
+
+_MAX_FIELDS_TEXT = 400
+
+
+def parse_fields(raw: str) -> tuple[str, ...] | None:
+    """``fields=name,city``: the fields each row carries (``id`` always); None for all.
+
+    Raises :class:`ParamError` for a name that is not a field.
+
+    >>> parse_fields("city, name,city")
+    ('id', 'city', 'name')
+    >>> parse_fields("") is None
+    True
+    """
+    names = [name.strip() for name in raw[: _MAX_FIELDS_TEXT + 1].split(",") if name.strip()]
+    if not names:
+        return None
+    if len(raw) > _MAX_FIELDS_TEXT or not set(names) <= set(HIT_FIELDS):
+        raise ParamError("fields", f"fields must be names from: {', '.join(HIT_FIELDS)}")
+    return tuple(dict.fromkeys(["id", *names]))
 
 
 def hit_json(

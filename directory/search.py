@@ -18,19 +18,21 @@ from typing import Any, NamedTuple
 
 import orjson
 
-from directory.nearby import (
+from directory.geometry import (
     ABSOLUTE_SLACK_KM,
     EDGE_MARGIN,
     KM_PER_DEGREE_LAT,
-    Candidates,
     Point,
-    Ranked,
     a_to_km,
     bounding_boxes,
-    box_clause,
-    count_within,
     geodesic_km,
     km_to_a,
+)
+from directory.nearby import (
+    Candidates,
+    Ranked,
+    box_clause,
+    count_within,
     ranking,
     ranking_prefix,
     ranking_sql,
@@ -179,7 +181,7 @@ class _Window(NamedTuple):
 def _window(terms: Sequence[float], start: int, stop: int) -> _Window:
     """The haversine bounds of the rows that can land on positions ``start:stop`` by geodesic.
 
-    ``terms`` are the ranking's haversine terms (see :func:`directory.nearby.a_to_km`).
+    ``terms`` are the ranking's haversine terms (see :func:`directory.geometry.a_to_km`).
     ``g = h * (1 ± EDGE_MARGIN)`` (give or take the slack), so a row can only trade places with
     rows whose haversine distance lies within a factor ``(1 + m) / (1 - m)`` of its own.
     """

@@ -19,15 +19,8 @@ from directory import search as search_module
 from directory.dataset.build import SHARED_FLAG, build_database
 from directory.dataset.models import TreatmentCode
 from directory.db import open_readonly
-from directory.nearby import (
-    Candidates,
-    Point,
-    a_to_km,
-    count_within,
-    haversine_km,
-    inner_boxes,
-    ranking,
-)
+from directory.geometry import Point, a_to_km, haversine_km, inner_boxes
+from directory.nearby import Candidates, count_within, ranking
 from directory.search import search
 from directory.search_params import BBox, SearchParams
 from tests.builders import make_jurisdiction, make_provider, write_dataset
