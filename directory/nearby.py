@@ -12,8 +12,8 @@ Four things keep a dense search cheap:
 * for the common search (open providers, no filters) the candidates are measured a box at a
   time from an in-memory copy of the points (:mod:`directory.point_index`);
 * otherwise the total is counted by SQLite, not handed to Python row by row; a location
-  inside one of two boxes drawn inside the circle (:func:`directory.geometry.inner_boxes`) is counted without
-  its distance;
+  inside one of two boxes drawn inside the circle (see
+  :func:`directory.geometry.inner_boxes`) is counted without its distance;
 * providers with one location (the id's :data:`SHARED_FLAG` clear) need no grouping; the
   locations of those with several are in an R*Tree of their own, grouped there;
 * the page is ranked from a smaller circle around the point (:func:`reaches`), nearest
