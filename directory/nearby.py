@@ -126,17 +126,23 @@ def box_clause(boxes: Sequence[BBox], args: dict[str, Any], prefix: str = "") ->
 
 
 def _circle_args(center: Point, radius_km: float, candidates: Candidates) -> dict[str, Any]:
-    inner = _inner_term(radius_km)
     return {
         **candidates.args,
         "lat": center.latitude,
         "lon": center.longitude,
         "coslat": math.cos(math.radians(center.latitude)),
         "outer": km_to_a(outer_km(radius_km)),
-        "inner": inner,
-        # the smallest ``a`` past ``inner``: no row is both counted and doubted
-        "beyond": math.nextafter(inner, math.inf),
+        "inner": _inner_term(radius_km),
     }
+
+
+def _shared_each(candidates: Candidates, box: str) -> str:
+    """SQL for providers with several locations in ``box``, each at its nearest: a, k, id."""
+    return (
+        f"SELECT min({HAVERSINE_A_SQL}) AS a, r.id >> {PROVIDER_SHIFT} AS k, r.id AS id "
+        f"FROM {SHARED_TREE} r {candidates.join()} "
+        f"WHERE ({box}){candidates.shared_condition()}{candidates.where()} GROUP BY k"
+    )
 
 
 def _nearest_each(candidates: Candidates, box: str, limit: str = "") -> str:
@@ -151,11 +157,7 @@ def _nearest_each(candidates: Candidates, box: str, limit: str = "") -> str:
         f"WHERE ({box}) AND (r.id & {SHARED_FLAG}) = 0{where}"
         for tree in candidates.single_trees()
     ]
-    selects.append(
-        f"SELECT min({HAVERSINE_A_SQL}) AS a, r.id >> {shift} AS k, r.id AS id "
-        f"FROM {SHARED_TREE} r {join} WHERE ({box}){candidates.shared_condition()}{where} "
-        "GROUP BY k"
-    )
+    selects.append(_shared_each(candidates, box))
     return (
         f"SELECT a, k, id FROM ({' UNION ALL '.join(selects)}) WHERE a <= :outer "
         f"ORDER BY a, k{limit}"
@@ -252,9 +254,8 @@ def _singles_in_sql(
         f"END AS v FROM ({located} LIMIT -1) LIMIT -1)"
     )
     certain, doubtful = _plain(db).execute(single, args).fetchone()
-    return int(certain), [int(location_id) for location_id in doubtful.split(",")] if (
-        doubtful
-    ) else []
+    doubted = [int(location_id) for location_id in doubtful.split(",")] if doubtful else []
+    return int(certain), doubted
 
 
 def _singles_in_memory(
@@ -288,11 +289,7 @@ def count_within(
         certain, doubted = _singles_in_sql(db, center, radius_km, candidates)
     args = _circle_args(center, radius_km, candidates)
     box = box_clause(bounding_boxes(center, radius_km), args)
-    shared = (
-        f"SELECT min({HAVERSINE_A_SQL}) AS a, r.id AS id FROM {SHARED_TREE} r "
-        f"{candidates.join()} WHERE ({box}){candidates.shared_condition()}{candidates.where()} "
-        f"GROUP BY r.id >> {PROVIDER_SHIFT} HAVING a <= :outer"
-    )
+    shared = f"SELECT a, id FROM ({_shared_each(candidates, box)}) WHERE a <= :outer"
     for a, location_id in _plain(db).execute(shared, args).fetchall():
         if a <= args["inner"]:
             certain += 1
@@ -330,9 +327,8 @@ def _ranked_rows(
     if not _in_memory(candidates):
         return _plain(db).execute(_nearest_each(candidates, box, " LIMIT :limit"), args).fetchall()
     shared = (
-        f"SELECT min({HAVERSINE_A_SQL}) AS a, r.id >> {PROVIDER_SHIFT} AS k, r.id AS id "
-        f"FROM {SHARED_TREE} r WHERE ({box}){candidates.shared_condition()} "
-        "GROUP BY k HAVING a <= :outer ORDER BY a, k LIMIT :limit"
+        f"SELECT a, k, id FROM ({_shared_each(candidates, box)}) WHERE a <= :outer "
+        "ORDER BY a, k LIMIT :limit"
     )
     rows = _nearest_in_memory(db, center, reach_km, limit)
     rows += _plain(db).execute(shared, args).fetchall()
