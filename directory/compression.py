@@ -76,8 +76,11 @@ def preferred(accept: Accept) -> str | None:
     return None
 
 
-def send(response: Response, body: Compressed, accept: Accept) -> Response:
-    """Put ``body`` into ``response`` in the best encoding the client takes."""
+def send(
+    response: Response, body: Compressed, accept: Accept, raw: bytes | None = None
+) -> Response:
+    """Put ``body`` into ``response`` in the best encoding the client takes (``raw``, if
+    given, for a client that takes neither)."""
     encoding = preferred(accept)
     response.vary.add("Accept-Encoding")
     if encoding == "br":
@@ -85,7 +88,7 @@ def send(response: Response, body: Compressed, accept: Accept) -> Response:
     elif encoding == "gzip":
         response.set_data(body.gzip)
     else:
-        response.set_data(body.raw())
+        response.set_data(body.raw() if raw is None else raw)
         return response
     response.headers["Content-Encoding"] = encoding
     return response
@@ -115,9 +118,11 @@ def send_file(path: Path, request: Request, *, max_age: int | None, immutable: b
     """
     data, packed, digest = _file_bytes(path, path.stat().st_mtime_ns)
     mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    response = Response(data, mimetype=mimetype)
-    if packed is not None:
-        send(response, packed, request.accept_encodings)
+    response = Response(mimetype=mimetype)
+    if packed is None:
+        response.set_data(data)
+    else:
+        send(response, packed, request.accept_encodings, raw=data)
     response.set_etag(digest, weak=True)
     response.cache_control.public = True
     if max_age is None:
