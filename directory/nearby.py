@@ -45,6 +45,7 @@ from directory.geometry import (
     km_to_a,
     outer_km,
 )
+from directory.point_index import Floats, Ints
 from directory.search_params import BBox
 
 #: The R*Trees of open providers' locations, of closed providers' (searched when asked for),
@@ -224,7 +225,7 @@ def ranking(
     return list(map(Ranked._make, rows[:cut] + [row for row in rows[cut:] if row[2] in confirmed]))
 
 
-def _in_memory(candidates: Candidates) -> bool:
+def in_memory(candidates: Candidates) -> bool:
     """Whether :mod:`directory.point_index` can answer: open providers, no filters."""
     return not candidates.conditions and not candidates.include_closed
 
@@ -258,16 +259,66 @@ def _singles_in_sql(
     return int(certain), doubted
 
 
+def _measured(db: sqlite3.Connection, center: Point, radius_km: float) -> tuple[Ints, Floats]:
+    """Location ids and haversine terms of the open single-location providers in the
+    circle's box, from the in-memory index."""
+    index = point_index.index_for(db, OPEN_TREE, SHARED_FLAG)
+    rows = index.in_boxes(bounding_boxes(center, radius_km))
+    return index.ids[rows], index.terms(rows, center.latitude, center.longitude)
+
+
 def _singles_in_memory(
     db: sqlite3.Connection, center: Point, radius_km: float
 ) -> tuple[int, list[int]]:
     """As :func:`_singles_in_sql`, from the in-memory index of open providers."""
-    index = point_index.index_for(db, OPEN_TREE, SHARED_FLAG)
-    rows = index.in_boxes(bounding_boxes(center, radius_km))
-    terms = index.terms(rows, center.latitude, center.longitude)
+    ids, terms = _measured(db, center, radius_km)
     inner, outer = _inner_term(radius_km), km_to_a(outer_km(radius_km))
-    doubted = index.ids[rows[(terms > inner) & (terms <= outer)]]
+    doubted = ids[(terms > inner) & (terms <= outer)]
     return int(np.count_nonzero(terms <= inner)), doubted.tolist()
+
+
+def _nearest_of(ids: Ints, terms: Floats, limit: int) -> list[tuple[float, int, int]]:
+    """The ``limit`` rows with the smallest terms as (a, key, location id), by (a, key)."""
+    if len(terms) > limit:  # keep every row tied with the limit-th, then order exactly
+        cut = np.partition(terms, limit - 1)[limit - 1]
+        ids, terms = ids[terms <= cut], terms[terms <= cut]
+    keys = ids >> PROVIDER_SHIFT
+    order = np.lexsort((keys, terms))[:limit]
+    return list(zip(terms[order].tolist(), keys[order].tolist(), ids[order].tolist(), strict=True))
+
+
+def count_and_rank(
+    db: sqlite3.Connection, center: Point, radius_km: float, limit: int
+) -> tuple[int, list[Ranked], float]:
+    """For the common search (:func:`in_memory`): the total within the radius, as
+    :func:`count_within`, and the start of the ranking, as :func:`ranking_prefix`, from one
+    measurement of the circle's box.
+
+    The start holds at most ``limit`` providers and is complete up to the distance
+    returned: the radius's inner bound, or less when the limit cut it short.
+    """
+    ids, terms = _measured(db, center, radius_km)
+    inner, outer = _inner_term(radius_km), km_to_a(outer_km(radius_km))
+    certain = terms <= inner
+    total = int(np.count_nonzero(certain))
+    doubted: list[int] = ids[~certain & (terms <= outer)].tolist()
+    nearest = _nearest_of(ids[certain], terms[certain], limit)
+    args = _circle_args(center, radius_km, Candidates())
+    box = box_clause(bounding_boxes(center, radius_km), args)
+    shared = f"SELECT a, k, id FROM ({_shared_each(Candidates(), box)}) WHERE a <= :outer"
+    for row in _plain(db).execute(shared, args).fetchall():
+        if row[0] <= inner:
+            total += 1
+            nearest.append(row)
+        else:
+            doubted.append(row[2])
+    total += len(_confirmed(db, center, radius_km, doubted))
+    nearest = sorted(nearest, key=lambda row: (row[0], row[1]))[:limit]
+    complete_km = inner_km(radius_km)
+    if len(nearest) == limit:  # cut short: sure only below the last one (ties may be cut)
+        complete_km = min(complete_km, math.nextafter(a_to_km(nearest[-1][0]), -math.inf))
+    cut = bisect.bisect_right([row[0] for row in nearest], km_to_a(complete_km))
+    return total, list(map(Ranked._make, nearest[:cut])), complete_km
 
 
 def _inner_term(radius_km: float) -> float:
@@ -283,7 +334,7 @@ def count_within(
     only those near the radius come back, to be decided by geodesic. Providers with several
     locations are grouped to their nearest in the shared R*Tree.
     """
-    if _in_memory(candidates):
+    if in_memory(candidates):
         certain, doubted = _singles_in_memory(db, center, radius_km)
     else:
         certain, doubted = _singles_in_sql(db, center, radius_km, candidates)
@@ -303,18 +354,9 @@ def _nearest_in_memory(
 ) -> list[tuple[float, int, int]]:
     """The nearest ``limit`` open single-location providers within the outer reach, as
     (a, key, location id), ordered by (a, key): what :func:`_nearest_each` gives for them."""
-    index = point_index.index_for(db, OPEN_TREE, SHARED_FLAG)
-    rows = index.in_boxes(bounding_boxes(center, reach_km))
-    terms = index.terms(rows, center.latitude, center.longitude)
+    ids, terms = _measured(db, center, reach_km)
     near = terms <= km_to_a(outer_km(reach_km))
-    rows, terms = rows[near], terms[near]
-    if len(terms) > limit:  # keep every row tied with the limit-th, then order exactly
-        cut = np.partition(terms, limit - 1)[limit - 1]
-        rows, terms = rows[terms <= cut], terms[terms <= cut]
-    ids = index.ids[rows]
-    keys = ids >> PROVIDER_SHIFT
-    order = np.lexsort((keys, terms))[:limit]
-    return list(zip(terms[order].tolist(), keys[order].tolist(), ids[order].tolist(), strict=True))
+    return _nearest_of(ids[near], terms[near], limit)
 
 
 def _ranked_rows(
@@ -324,7 +366,7 @@ def _ranked_rows(
     args = _circle_args(center, reach_km, candidates)
     args["limit"] = limit
     box = box_clause(bounding_boxes(center, reach_km), args)
-    if not _in_memory(candidates):
+    if not in_memory(candidates):
         return _plain(db).execute(_nearest_each(candidates, box, " LIMIT :limit"), args).fetchall()
     shared = (
         f"SELECT a, k, id FROM ({_shared_each(candidates, box)}) WHERE a <= :outer "

@@ -32,7 +32,9 @@ from directory.nearby import (
     Candidates,
     Ranked,
     box_clause,
+    count_and_rank,
     count_within,
+    in_memory,
     ranking,
     ranking_prefix,
     ranking_sql,
@@ -261,21 +263,31 @@ def _near(
 ) -> tuple[int, list[Hit]]:
     """Providers within ``radius_km`` of ``center``, nearest first: (total, page of hits).
 
-    The page is ranked from the smallest circle that surely holds it and the rows that could
-    trade places with its last; the whole circle is ranked only when that is most of it.
+    The page comes from the start of the ranking when that surely holds the page and the rows
+    that could trade places with its last (room for them: about 1 % further, so twice the
+    page and some); the start is measured with the total for the common search, else ranked
+    from the smallest circle that holds it. The whole circle is ranked only when the start
+    does not do.
     """
     candidates = _candidates(params)
-    total = count_within(db, center, radius_km, candidates)
     start, stop = (params.page - 1) * params.per_page, params.page * params.per_page
+    limit = 2 * stop + 16
+    starts: Iterable[tuple[list[Ranked], float]]
+    if in_memory(candidates):
+        total, ranked, complete_km = count_and_rank(db, center, radius_km, limit)
+        starts = [(ranked, complete_km)]
+    else:
+        total = count_within(db, center, radius_km, candidates)
+        starts = (
+            ranking_prefix(db, center, reach, limit, candidates)
+            for reach in reaches(radius_km, min(stop, total), total)
+        )
     if start >= total:
         return total, []
     wanted = min(stop, total)
-    for reach in reaches(radius_km, wanted, total):
-        # room for the rows that can trade places with the page's last (about 1 % further)
-        ranked, complete_km = ranking_prefix(db, center, reach, 2 * stop + 16, candidates)
-        if len(ranked) >= wanted and _window([r.a for r in ranked], start, wanted).high_km <= (
-            complete_km
-        ):
+    for ranked, complete_km in starts:
+        terms = [row.a for row in ranked]
+        if len(ranked) >= wanted and _window(terms, start, wanted).high_km <= complete_km:
             return total, _page(db, ranked, center, start, stop)
     return total, _page(db, ranking(db, center, radius_km, candidates), center, start, stop)
 

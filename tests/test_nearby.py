@@ -279,3 +279,17 @@ def test_an_index_per_database_file(tmp_path: Any, dense: sqlite3.Connection) ->
     finally:
         for db in others:
             db.close()
+
+
+@pytest.mark.parametrize("limit", [1, 7, 10_000])
+@pytest.mark.parametrize("radius_km", [0.5, 5.0, 30.0, 120.0])
+def test_one_measurement_counts_and_ranks(
+    dense: sqlite3.Connection, radius_km: float, limit: int
+) -> None:
+    for centre in CENTRES.values():
+        whole = ranking(dense, centre, radius_km, Candidates())
+        total, start, complete_km = nearby.count_and_rank(dense, centre, radius_km, limit)
+        assert total == len(whole)
+        assert complete_km <= nearby.inner_km(radius_km)
+        assert _same_rows(start, [row for row in whole if a_to_km(row.a) <= complete_km])
+        assert len(start) <= limit
