@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
-from flask import abort, current_app, g, redirect, request, session, url_for
+from flask import Blueprint, abort, current_app, g, redirect, request, session, url_for
 from flask.sansio.app import App
 from flask_wtf.csrf import generate_csrf, validate_csrf  # type: ignore[import-untyped]
 from werkzeug.wrappers import Response as BaseResponse
@@ -155,3 +155,11 @@ def no_store(response: Any) -> Any:
     """Keep maintainer pages and form results out of shared and browser caches."""
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def guard_forms(blueprint: Blueprint) -> None:
+    """Set ``blueprint`` up for forms: sessions and CSRF on the app, bounded request bodies,
+    and answers kept out of caches."""
+    blueprint.record_once(lambda state: init_app(state.app))
+    blueprint.before_request(limit_form_size)
+    blueprint.after_request(no_store)

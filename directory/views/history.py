@@ -9,11 +9,8 @@ from flask import Blueprint, abort, current_app, render_template
 from directory.dataset.models import slug_is_valid
 from directory.db import get_db
 from directory.queries.history import listed_provider_name, provider_history
-from directory.submissions import display
 
 blueprint = Blueprint("history", __name__)
-for _name, _filter in display.FILTERS.items():
-    blueprint.add_app_template_filter(_filter, _name)
 
 
 @blueprint.get("/providers/<provider_id>/history")

@@ -14,9 +14,7 @@ from directory import auth
 from directory.submissions import accounts, store
 
 blueprint = Blueprint("login", __name__)
-blueprint.record_once(lambda state: auth.init_app(state.app))
-blueprint.before_request(auth.limit_form_size)
-blueprint.after_request(auth.no_store)
+auth.guard_forms(blueprint)
 
 FAILED = "That name and password do not match an account."
 LIMITED = "Too many failed attempts. Wait an hour, or ask another maintainer for help."

@@ -16,18 +16,14 @@ from directory import auth
 from directory.dataset.build import PointResolver
 from directory.dataset.loader import DatasetInvalid
 from directory.dataset.placing import build_time_resolver
-from directory.submissions import apply, decisions, display, items, listing, store
+from directory.submissions import apply, decisions, items, listing, store
 from directory.submissions.freshness import check_freshness
 from directory.submissions.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
 blueprint = Blueprint("review", __name__, url_prefix="/review")
-for _name, _filter in display.FILTERS.items():
-    blueprint.add_app_template_filter(_filter, _name)
-blueprint.record_once(lambda state: auth.init_app(state.app))
-blueprint.before_request(auth.limit_form_size)
-blueprint.after_request(auth.no_store)
+auth.guard_forms(blueprint)
 
 Page = str | tuple[str, int] | BaseResponse
 

@@ -8,16 +8,12 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from directory import auth
-from directory.submissions import display, intake, newprovider, store
+from directory.submissions import intake, newprovider, store
 from directory.submissions.fields import OTHER
 from directory.submissions.forms import HONEYPOT
 
 blueprint = Blueprint("submit", __name__)
-for _name, _filter in display.FILTERS.items():
-    blueprint.add_app_template_filter(_filter, _name)
-blueprint.record_once(lambda state: auth.init_app(state.app))
-blueprint.before_request(auth.limit_form_size)
-blueprint.after_request(auth.no_store)
+auth.guard_forms(blueprint)
 
 Page = str | tuple[str, int] | BaseResponse
 

@@ -6,7 +6,6 @@ The real data/ folder is never touched: every test gets its own copy of a small 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +13,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from directory import create_app
 from directory.dataset.build import build_database
-from directory.db import close_all
 from directory.submissions import accounts, store
 from directory.submissions.workspace import Workspace
 from tests.builders import make_provider, write_dataset
@@ -89,19 +86,6 @@ def app_config(
         "SECRET_KEY": "test",
         "SUBMIT_LIMIT_PER_HOUR": 1000,
     }
-
-
-@pytest.fixture
-def app(app_config: dict[str, Any]) -> Iterator[Flask]:
-    """An app over the temporary dataset, database and queue."""
-    yield create_app(app_config)
-    close_all()
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    """An anonymous client."""
-    return app.test_client()
 
 
 @pytest.fixture
