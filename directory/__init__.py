@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask
 from flask_orjson import OrjsonProvider
 
-from directory import assets, cli, db, errors, geocoding, maps, security, sessions, settings
+from directory import assets, cli, db, errors, geocoding, maps, security, settings
 from directory.views import register_blueprints
 
 
@@ -21,7 +21,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     settings.load_settings(app, test_config)
     app.json = OrjsonProvider(app)  # orjson: the API's answers are serialised in C
-    sessions.init_app(app)
     db.init_app(app)
     geocoding.init_app(app)
     maps.init_app(app)

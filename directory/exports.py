@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
-from flask import current_app, request, url_for
+from flask import url_for
 
 from directory.finder import Finding
 from directory.queries.providers import ProviderDetail
@@ -41,15 +41,8 @@ CSV_COLUMNS = (
 
 
 def _provider_url_prefix() -> str:
-    """The API URL of a provider without its id (ids are URL-safe slugs), once per host."""
-    prefixes: dict[str, str] = current_app.extensions.setdefault("provider_url_prefixes", {})
-    prefix = prefixes.get(request.url_root)
-    if prefix is None:
-        if len(prefixes) >= 64:  # the Host header is the client's: keep the memory bounded
-            prefixes.clear()
-        url = str(url_for("api.provider", provider_id="-", _external=True))
-        prefix = prefixes[request.url_root] = url.removesuffix("-")
-    return prefix
+    """The API URL of a provider without its id (ids are URL-safe slugs)."""
+    return str(url_for("api.provider", provider_id="-", _external=True)).removesuffix("-")
 
 
 def _distance(hit: Hit) -> float | None:

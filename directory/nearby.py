@@ -267,16 +267,6 @@ def _measured(db: sqlite3.Connection, center: Point, radius_km: float) -> tuple[
     return index.ids[rows], index.terms(rows, center.latitude, center.longitude)
 
 
-def _singles_in_memory(
-    db: sqlite3.Connection, center: Point, radius_km: float
-) -> tuple[int, list[int]]:
-    """As :func:`_singles_in_sql`, from the in-memory index of open providers."""
-    ids, terms = _measured(db, center, radius_km)
-    inner, outer = _inner_term(radius_km), km_to_a(outer_km(radius_km))
-    doubted = ids[(terms > inner) & (terms <= outer)]
-    return int(np.count_nonzero(terms <= inner)), doubted.tolist()
-
-
 def _nearest_of(ids: Ints, terms: Floats, limit: int) -> list[tuple[float, int, int]]:
     """The ``limit`` rows with the smallest terms as (a, key, location id), by (a, key)."""
     if len(terms) > limit:  # keep every row tied with the limit-th, then order exactly
@@ -314,11 +304,7 @@ def count_and_rank(
             doubted.append(row[2])
     total += len(_confirmed(db, center, radius_km, doubted))
     nearest = sorted(nearest, key=lambda row: (row[0], row[1]))[:limit]
-    complete_km = inner_km(radius_km)
-    if len(nearest) == limit:  # cut short: sure only below the last one (ties may be cut)
-        complete_km = min(complete_km, math.nextafter(a_to_km(nearest[-1][0]), -math.inf))
-    cut = bisect.bisect_right([row[0] for row in nearest], km_to_a(complete_km))
-    return total, list(map(Ranked._make, nearest[:cut])), complete_km
+    return (total, *_sure_start(nearest, limit, inner_km(radius_km)))
 
 
 def _inner_term(radius_km: float) -> float:
@@ -330,14 +316,12 @@ def count_within(
 ) -> int:
     """How many providers :func:`ranking` would return, without ranking them.
 
-    Providers with one location are counted from memory or by SQLite, without their rows;
-    only those near the radius come back, to be decided by geodesic. Providers with several
-    locations are grouped to their nearest in the shared R*Tree.
+    Providers with one location are counted by SQLite, without their rows; only those near
+    the radius come back, to be decided by geodesic. Providers with several locations are
+    grouped to their nearest in the shared R*Tree. (The common search is counted from
+    memory instead: :func:`count_and_rank`.)
     """
-    if in_memory(candidates):
-        certain, doubted = _singles_in_memory(db, center, radius_km)
-    else:
-        certain, doubted = _singles_in_sql(db, center, radius_km, candidates)
+    certain, doubted = _singles_in_sql(db, center, radius_km, candidates)
     args = _circle_args(center, radius_km, candidates)
     box = box_clause(bounding_boxes(center, radius_km), args)
     shared = f"SELECT a, id FROM ({_shared_each(candidates, box)}) WHERE a <= :outer"
@@ -349,34 +333,6 @@ def count_within(
     return certain + len(_confirmed(db, center, radius_km, doubted))
 
 
-def _nearest_in_memory(
-    db: sqlite3.Connection, center: Point, reach_km: float, limit: int
-) -> list[tuple[float, int, int]]:
-    """The nearest ``limit`` open single-location providers within the outer reach, as
-    (a, key, location id), ordered by (a, key): what :func:`_nearest_each` gives for them."""
-    ids, terms = _measured(db, center, reach_km)
-    near = terms <= km_to_a(outer_km(reach_km))
-    return _nearest_of(ids[near], terms[near], limit)
-
-
-def _ranked_rows(
-    db: sqlite3.Connection, center: Point, reach_km: float, limit: int, candidates: Candidates
-) -> list[tuple[float, int, int]]:
-    """The first ``limit`` rows of :func:`_nearest_each` within ``reach_km``."""
-    args = _circle_args(center, reach_km, candidates)
-    args["limit"] = limit
-    box = box_clause(bounding_boxes(center, reach_km), args)
-    if not in_memory(candidates):
-        return _plain(db).execute(_nearest_each(candidates, box, " LIMIT :limit"), args).fetchall()
-    shared = (
-        f"SELECT a, k, id FROM ({_shared_each(candidates, box)}) WHERE a <= :outer "
-        "ORDER BY a, k LIMIT :limit"
-    )
-    rows = _nearest_in_memory(db, center, reach_km, limit)
-    rows += _plain(db).execute(shared, args).fetchall()
-    return sorted(rows, key=lambda row: (row[0], row[1]))[:limit]
-
-
 def ranking_prefix(
     db: sqlite3.Connection, center: Point, reach_km: float, limit: int, candidates: Candidates
 ) -> tuple[list[Ranked], float]:
@@ -385,9 +341,20 @@ def ranking_prefix(
     Ranks only the locations within ``reach_km``. Every provider whose nearest location is
     within the returned haversine distance is in the list, at that location, in order.
     """
-    rows = _ranked_rows(db, center, reach_km, limit, candidates)
-    complete_km = reach_km / (1 + EDGE_MARGIN) ** 2 - 3 * ABSOLUTE_SLACK_KM
-    if len(rows) == limit:  # cut short: sure only below the last one (ties may be cut)
+    args = _circle_args(center, reach_km, candidates)
+    args["limit"] = limit
+    box = box_clause(bounding_boxes(center, reach_km), args)
+    sql = _nearest_each(candidates, box, " LIMIT :limit")
+    rows = _plain(db).execute(sql, args).fetchall()
+    return _sure_start(rows, limit, reach_km / (1 + EDGE_MARGIN) ** 2 - 3 * ABSOLUTE_SLACK_KM)
+
+
+def _sure_start(
+    rows: Sequence[tuple[float, int, int]], limit: int, complete_km: float
+) -> tuple[list[Ranked], float]:
+    """The rows up to where they surely are the ranking's start, and that distance: at most
+    ``complete_km``, and below the last row when ``limit`` cut them short (ties may be cut)."""
+    if len(rows) == limit:
         complete_km = min(complete_km, math.nextafter(a_to_km(rows[-1][0]), -math.inf))
     cut = bisect.bisect_right([row[0] for row in rows], km_to_a(complete_km))
     return list(map(Ranked._make, rows[:cut])), complete_km
