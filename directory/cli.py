@@ -1,8 +1,10 @@
-"""``flask --app directory ...`` commands for maintainers: validate, build, schema, generate."""
+"""``flask --app directory ...`` commands for maintainers: validate, build, schema, generate,
+coverage."""
 
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import click
@@ -10,6 +12,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from directory import cli_maintainers
+from directory.dataset import coverage
 from directory.dataset.build import build_database, stale_reason
 from directory.dataset.loader import DatasetInvalid, load_dataset
 from directory.dataset.placing import build_time_resolver
@@ -97,8 +100,37 @@ def generate_command(count: int, folder: Path, seed: int) -> None:
     click.echo(json.dumps({"folder": str(folder), "providers": count, "seed": seed}))
 
 
+@click.command("coverage")
+@with_appcontext
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option("--records", type=click.IntRange(min=0), default=10, show_default=True,
+              help="How many of the least complete records to list.")
+def coverage_command(as_json: bool, records: int) -> None:
+    """Print the built directory's coverage: providers by country, reachable, with a phone,
+    site precision, priced, notes by topic per country, third-party-only records, and what
+    each record lacks."""
+    database = Path(current_app.config["DATABASE"])
+    if not database.exists():
+        raise click.ClickException(f"{database} does not exist; build it with ./scripts/build")
+    db = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        figures = coverage.measure(db)
+    finally:
+        db.close()
+    if as_json:
+        click.echo(json.dumps(figures.as_json(), indent=2))
+    else:
+        click.echo(coverage.report(figures, records=records))
+
+
 def init_app(app: Flask) -> None:
     """Register the commands on ``app``."""
-    for command in (validate_command, build_command, schema_command, generate_command):
+    for command in (
+        validate_command,
+        build_command,
+        schema_command,
+        generate_command,
+        coverage_command,
+    ):
         app.cli.add_command(command)
     cli_maintainers.init_app(app)

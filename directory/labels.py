@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from directory.dataset.build import TREATMENT_LABELS
+from directory.dataset.contact import national_format
 from directory.dataset.models import NoteTopic, PaymentOption, QualitySignal
 from directory.search_params import KM_PER_MILE
 
@@ -77,6 +78,15 @@ KIND_LABELS: dict[str, str] = {
     "territory": "Territory",
     "nation": "Nation",
     "union": "Union",
+}
+
+SOURCE_KIND_LABELS: dict[str, str] = {
+    "provider": "the provider's own page",
+    "register": "an official register",
+    "locator": "a health service's locator",
+    "directory": "a third-party directory",
+    "news": "a news report",
+    "other": "another source",
 }
 
 TREATMENT_NAMES: dict[str, str] = {code.value: label for code, label in TREATMENT_LABELS.items()}
@@ -181,6 +191,28 @@ def tel_href(phone: str | None) -> str | None:
     if not digits:
         return None
     return "tel:" + ("+" if phone.strip().startswith("+") else "") + digits
+
+
+def phone_display(phone: str | None) -> str:
+    """An E.164 number as its country writes it: "+15125550100" → "(512) 555-0100"."""
+    return national_format(phone) if phone else UNKNOWN
+
+
+def source_kind_label(code: str | None) -> str:
+    """What kind of publisher a source is, in words: "the provider's own page"."""
+    return _lookup(SOURCE_KIND_LABELS, code)
+
+
+def source_dates(published: str | None, retrieved: str | None) -> str:
+    """A source's two dates kept apart: its own date if it shows one, and the day it was read.
+
+    >>> source_dates(None, "2026-11-26")
+    'the page shows no date; read on 26 November 2026'
+    >>> source_dates("2025-03-01", "2026-11-26")
+    'page dated 1 March 2025; read on 26 November 2026'
+    """
+    shown = f"page dated {format_date(published)}" if published else "the page shows no date"
+    return f"{shown}; read on {format_date(retrieved)}"
 
 
 def format_date(value: str | dt.date | None) -> str:

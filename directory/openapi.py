@@ -89,14 +89,29 @@ SEARCH_PARAMETERS: list[dict[str, Any]] = [
 
 _TREATMENT = {
     "type": "object",
-    "required": ["code", "price_min", "price_max", "currency", "unit", "as_of"],
+    "required": [
+        "code",
+        "price_min",
+        "price_max",
+        "currency",
+        "unit",
+        "price_published",
+        "price_retrieved",
+    ],
     "properties": {
         "code": {"type": "string", "enum": [code.value for code in TreatmentCode]},
         "price_min": _nullable(_NUMBER),
         "price_max": _nullable(_NUMBER),
         "currency": _nullable(_STRING),
         "unit": _nullable(_STRING),
-        "as_of": _nullable(_STRING),
+        "price_published": {
+            **_nullable(_STRING),
+            "description": "The date the price's source itself shows, if it shows one.",
+        },
+        "price_retrieved": {
+            **_nullable(_STRING),
+            "description": "The day the price's source was read (not the day the price held).",
+        },
     },
 }
 

@@ -225,7 +225,16 @@ def _page(
 _DETAIL_COLUMNS = (
     f"{_HIT_COLUMNS}, p.treatments_json AS treatments_json, p.payment_options_json AS payments_json"
 )
-_TREATMENT_KEYS = ("code", "price_min", "price_max", "currency", "unit", "as_of")
+#: A hit's treatment: the price's source date (if it shows one) and the day it was read.
+TREATMENT_KEYS = (
+    "code",
+    "price_min",
+    "price_max",
+    "currency",
+    "unit",
+    "price_published",
+    "price_retrieved",
+)
 
 
 def _detail_rows(db: sqlite3.Connection, location_ids: Sequence[int]) -> dict[int, tuple[Any, ...]]:
@@ -245,7 +254,7 @@ def _detail_rows(db: sqlite3.Connection, location_ids: Sequence[int]) -> dict[in
 
 def _detailed_hit(row: tuple[Any, ...], distance: float | None) -> Hit:
     hit = _hit(row, distance)
-    hit.treatments = [dict(zip(_TREATMENT_KEYS, t, strict=True)) for t in orjson.loads(row[14])]
+    hit.treatments = [dict(zip(TREATMENT_KEYS, t, strict=True)) for t in orjson.loads(row[14])]
     hit.payment_options = orjson.loads(row[15])
     return hit
 
@@ -444,16 +453,11 @@ def attach_details(db: sqlite3.Connection, hits: Sequence[Hit]) -> None:
     marks = ", ".join("?" for _ in by_id)
     ids = list(by_id)
     for row in db.execute(
-        "SELECT provider_id, code, price_min, price_max, currency, unit, as_of FROM treatments "
+        f"SELECT provider_id, {', '.join(TREATMENT_KEYS)} FROM treatments "
         f"WHERE provider_id IN ({marks}) ORDER BY provider_id, code",
         ids,
     ):
-        by_id[row["provider_id"]].treatments.append(
-            {
-                key: row[key]
-                for key in ("code", "price_min", "price_max", "currency", "unit", "as_of")
-            }
-        )
+        by_id[row["provider_id"]].treatments.append({key: row[key] for key in TREATMENT_KEYS})
     for row in db.execute(
         f"SELECT provider_id, option FROM payment_options WHERE provider_id IN ({marks}) "
         "ORDER BY provider_id, option",

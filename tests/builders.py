@@ -9,11 +9,17 @@ from typing import Any
 import yaml
 
 SOURCE = {
+    "key": "pricing",
+    "kind": "provider",
     "url": "https://clinic.example.org/pricing",
     "title": "Pricing",
     "retrieved": "2026-01-15",
     "note": "Test record.",
 }
+
+
+#: A jurisdiction's sources are cited inline, so they carry no key.
+JURISDICTION_SOURCE = {name: value for name, value in SOURCE.items() if name != "key"}
 
 
 def make_provider(**overrides: Any) -> dict[str, Any]:
@@ -24,7 +30,9 @@ def make_provider(**overrides: Any) -> dict[str, Any]:
         "status": "active",
         "illustrative": True,
         "website": "https://clinic.example.org/",
-        "phone": "+1 512-555-0100",
+        "website_source": "pricing",
+        "phone": "+15125550100",
+        "phone_source": "pricing",
         "locations": [
             {
                 "street": "1 Test Street",
@@ -35,28 +43,64 @@ def make_provider(**overrides: Any) -> dict[str, Any]:
                 "latitude": 30.2672,
                 "longitude": -97.7431,
                 "precision": "address",
+                "source": "pricing",
             }
         ],
         "telehealth_areas": [],
         "treatments": [
             {
                 "code": "iv_infusion",
+                "source": "pricing",
                 "price": {
                     "min": 400,
                     "max": 550,
                     "currency": "USD",
                     "unit": "per_session",
-                    "as_of": "2026-01-15",
-                    "source": SOURCE["url"],
+                    "source": "pricing",
                 },
             }
         ],
         "payment_options": ["cash"],
+        "payment_options_source": "pricing",
         "accepting_new_patients": "yes",
+        "accepting_new_patients_source": "pricing",
         "sources": [dict(SOURCE)],
     }
     record.update(copy.deepcopy(overrides))
+    _cite_missing(record)
     return record
+
+
+def _cite_missing(record: dict[str, Any]) -> None:
+    """Make every fact whose source field is absent cite the record's first source.
+
+    A field given as None stays None, so tests of a missing source can say so.
+    """
+    sources = record.get("sources") or []
+    key = sources[0].get("key") if sources and isinstance(sources[0], dict) else None
+    if key is None:
+        return
+    if record.get("status", "active") != "active":
+        record.setdefault("status_source", key)
+    for name in ("website", "phone", "telehealth_areas", "payment_options"):
+        if record.get(name):
+            record.setdefault(f"{name}_source", key)
+    if record.get("accepting_new_patients", "unknown") != "unknown":
+        record.setdefault("accepting_new_patients_source", key)
+    items = [*(record.get("locations") or []), *(record.get("quality_signals") or [])]
+    for treatment in record.get("treatments") or []:
+        items.append(treatment)
+        if isinstance(treatment, dict) and isinstance(treatment.get("price"), dict):
+            items.append(treatment["price"])
+    screening = record.get("screening")
+    if isinstance(screening, dict):
+        items.append(screening)
+    for item in items:
+        if isinstance(item, dict):
+            item.setdefault("source", key)
+    for note in record.get("regulatory_notes") or []:
+        if isinstance(note, dict):
+            note.setdefault("sources", [key])
 
 
 def make_jurisdiction(code: str, **overrides: Any) -> dict[str, Any]:
@@ -73,13 +117,13 @@ def make_jurisdiction(code: str, **overrides: Any) -> dict[str, Any]:
                 "topic": "legal_status",
                 "text": f"A test note for {code}.",
                 "as_of": "2025-01-01",
-                "sources": [dict(SOURCE)],
+                "sources": [dict(JURISDICTION_SOURCE)],
             }
         ],
     }
     if "-" not in code:
         record["crisis_lines"] = [
-            {"name": "Test crisis line", "phone": "988", "sources": [dict(SOURCE)]}
+            {"name": "Test crisis line", "phone": "988", "sources": [dict(JURISDICTION_SOURCE)]}
         ]
     record.update(copy.deepcopy(overrides))
     return record

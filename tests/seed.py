@@ -32,8 +32,7 @@ def _price(
         "max": high,
         "currency": currency,
         "unit": unit,
-        "as_of": "2026-01-15",
-        "source": SOURCE["url"],
+        "source": SOURCE["key"],
     }
 
 

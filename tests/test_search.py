@@ -58,8 +58,7 @@ def _random_providers(count: int, seed: int = 3) -> list[dict[str, Any]]:
                             "max": 950,
                             "currency": "USD",
                             "unit": "per_session",
-                            "as_of": "2026-01-01",
-                            "source": "https://clinic.example.org/pricing",
+                            "source": "pricing",
                         },
                     }
                 ],

@@ -23,6 +23,7 @@ from typing import Any
 
 import sqlite_utils
 
+from directory.dataset import provenance
 from directory.dataset.loader import (
     CrossChecker,
     DataError,
@@ -37,7 +38,7 @@ from directory.dataset.schema import create_schema, finish_schema
 #: Resolves (city, postal_code, region, country) to (latitude, longitude, precision).
 PointResolver = Callable[[str, str | None, str | None, str], tuple[float, float, str] | None]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: Bits of a location id below its provider's key (see :func:`location_key`).
 LOCATION_BITS = 16
 #: The bit of a location id set when its provider has more than one location.
@@ -70,12 +71,13 @@ class _Sources:
     """Deduplicates sources, giving each a stable id in first-seen order."""
 
     def __init__(self) -> None:
-        self.ids: dict[tuple[str, str | None, str | None, str, str | None], int] = {}
+        self.ids: dict[tuple[str | None, ...], int] = {}
         self.pending: list[dict[str, Any]] = []
 
     def id_of(self, source: Source) -> int:
         published = source.published.isoformat() if source.published else None
-        key = (source.url, source.title, published, source.retrieved.isoformat(), source.note)
+        kind = source.kind.value if source.kind else None
+        key = (source.url, kind, source.title, published, source.retrieved.isoformat(), source.note)
         number = self.ids.get(key)
         if number is None:
             number = self.ids[key] = len(self.ids) + 1
@@ -83,9 +85,10 @@ class _Sources:
                 {
                     "id": number,
                     "url": source.url,
+                    "kind": kind,
                     "title": source.title,
                     "published": published,
-                    "retrieved": key[3],
+                    "retrieved": key[4],
                     "note": source.note,
                 }
             )
@@ -143,6 +146,7 @@ class _Writer:
                     "topic": note.topic.value,
                     "text": note.text,
                     "as_of": note.as_of,
+                    "valid_until": note.valid_until,
                 },
             )
             for source in note.sources:
@@ -240,8 +244,10 @@ class _Writer:
             self.add("closed_locations_rtree" if closed else "locations_rtree", node)
             if shared:
                 self.add("shared_locations_rtree", node)
+        by_key = {source.key: source for source in provider.sources}
         for treatment in provider.treatments:
             price = treatment.price
+            price_source = by_key[price.source] if price else None
             self.add(
                 "treatments",
                 {
@@ -253,8 +259,9 @@ class _Writer:
                     "currency": price.currency if price else None,
                     "unit": price.unit if price else None,
                     "includes": price.includes if price else None,
-                    "as_of": price.as_of if price else None,
-                    "source_url": price.source if price else None,
+                    "price_source_id": self.sources.id_of(price_source) if price_source else None,
+                    "price_published": price_source.published if price_source else None,
+                    "price_retrieved": price_source.retrieved if price_source else None,
                 },
             )
         for option in provider.payment_options:
@@ -276,7 +283,6 @@ class _Writer:
             )
         for code in sorted(set(provider.telehealth_areas)):
             self.add("telehealth_areas", {"provider_id": provider.id, "jurisdiction_code": code})
-        by_url = {source.url: source for source in provider.sources}
         for position, note in enumerate(provider.regulatory_notes):
             note_id = self.counts.get("provider_notes", 0) + 1
             self.add(
@@ -286,13 +292,12 @@ class _Writer:
                     "provider_id": provider.id,
                     "position": position,
                     "text": note.text,
-                    "as_of": note.as_of,
                 },
             )
-            for url in dict.fromkeys(note.sources):
+            for note_key in dict.fromkeys(note.sources):
                 self.add(
                     "provider_note_sources",
-                    {"note_id": note_id, "source_id": self.sources.id_of(by_url[url])},
+                    {"note_id": note_id, "source_id": self.sources.id_of(by_key[note_key])},
                 )
         for position, source in enumerate(provider.sources):
             self.add(
@@ -300,7 +305,19 @@ class _Writer:
                 {
                     "provider_id": provider.id,
                     "position": position,
+                    "key": source.key,
                     "source_id": self.sources.id_of(source),
+                },
+            )
+        cited = {(fact.path, fact.topic, fact.source_key) for fact in provenance.facts(provider)}
+        for path, topic, source_key in sorted(cited, key=lambda row: (row[0], str(row[2]))):
+            self.add(
+                "fact_sources",
+                {
+                    "provider_id": provider.id,
+                    "path": path,
+                    "topic": topic,
+                    "source_id": self.sources.id_of(by_key[str(source_key)]),
                 },
             )
 
@@ -340,18 +357,21 @@ def location_key(provider_key: int, position: int, *, shared: bool = False) -> i
 
 
 def _treatments_json(provider: Provider) -> str:
-    """``[[code, price_min, price_max, currency, unit, as_of], ...]``, by code."""
+    """``[[code, price_min, price_max, currency, unit, published, retrieved], ...]``, by code.
+
+    The last two are the price source's own date (or null) and the day it was read.
+    """
     rows: list[list[Any]] = []
     for treatment in sorted(provider.treatments, key=lambda t: t.code.value):
         price = treatment.price
-        rows.append(
-            [treatment.code.value]
-            + (
-                [price.min, price.max, price.currency, price.unit, price.as_of.isoformat()]
-                if price
-                else [None] * 5
-            )
-        )
+        source = provider.source(price.source) if price else None
+        if price is None or source is None:
+            rows.append([treatment.code.value] + [None] * 6)
+            continue
+        published = source.published.isoformat() if source.published else None
+        code = treatment.code.value
+        rows.append([code, price.min, price.max, price.currency, price.unit, published])
+        rows[-1].append(source.retrieved.isoformat())
     return json.dumps(rows)
 
 

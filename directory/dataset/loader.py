@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from directory.dataset import provenance
 from directory.dataset.models import Jurisdiction, Provider
 
 try:  # the C loader is several times faster; fall back where libyaml is missing
@@ -90,6 +91,18 @@ def _validate(
         return None, list(_validation_errors(exc, file, record))
 
 
+def _validate_provider(
+    raw: object, file: str, record: str, today: dt.date
+) -> tuple[Provider | None, list[DataError]]:
+    """The provider model of ``raw``, or errors; a fact citing no source is an error too."""
+    provider, errors = _validate(Provider, raw, file, record, today)
+    if provider is not None:
+        errors += [DataError(file, record, f, m) for f, m in provenance.problems(provider)]
+        if errors:
+            return None, errors
+    return provider, errors
+
+
 def _read_yaml(path: Path, display: str) -> tuple[object, DataError | None]:
     try:
         return yaml.load(path.read_text(encoding="utf-8"), Loader=YamlLoader), None
@@ -124,7 +137,7 @@ def iter_providers(root: Path, today: dt.date) -> Iterator[LoadedProvider]:
             yield LoadedProvider(display, path.stem, None, [error])
             continue
         record = str(raw.get("id", path.stem)) if isinstance(raw, dict) else path.stem
-        provider, problems = _validate(Provider, raw, display, record, today)
+        provider, problems = _validate_provider(raw, display, record, today)
         if provider is not None and provider.id != path.stem:
             problems.append(
                 DataError(display, record, "id", f"id must equal the file name '{path.stem}'")
@@ -149,7 +162,7 @@ def _jsonl_provider(line: str, where: str, number: int, today: dt.date) -> Loade
             [DataError(where, f"line {number}", "", f"not valid JSON: {exc}")],
         )
     record = str(raw.get("id", f"line {number}")) if isinstance(raw, dict) else f"line {number}"
-    provider, problems = _validate(Provider, raw, where, record, today)
+    provider, problems = _validate_provider(raw, where, record, today)
     return LoadedProvider(where, record, provider, problems)
 
 

@@ -24,13 +24,17 @@ from pydantic import (
 )
 
 from directory.dataset.codes import is_country_code, is_currency_code, is_jurisdiction_code
+from directory.dataset.contact import check_phone, check_postal_code
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=2, max_length=120)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+NoteText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 Url = Annotated[str, StringConstraints(strip_whitespace=True, min_length=8, max_length=2000)]
+#: A key into the record's own ``sources`` (``pricing``, ``contact``): the source of one fact.
+SourceKey = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=40)]
 
 
 class TreatmentCode(StrEnum):
@@ -77,6 +81,20 @@ class NoteTopic(StrEnum):
     OTHER = "other"
 
 
+class SourceKind(StrEnum):
+    """What kind of publisher a source is: the provider itself, a register, or a third party."""
+
+    PROVIDER = "provider"
+    REGISTER = "register"
+    LOCATOR = "locator"
+    DIRECTORY = "directory"
+    NEWS = "news"
+    OTHER = "other"
+
+
+#: Kinds of source that are the provider itself or an official body, not a third party.
+FIRST_HAND_KINDS = frozenset({SourceKind.PROVIDER, SourceKind.REGISTER, SourceKind.LOCATOR})
+
 Status = Literal["active", "temporarily_closed", "closed"]
 YesNoUnknown = Literal["yes", "no", "unknown"]
 Precision = Literal["address", "postal_code", "city"]
@@ -106,10 +124,11 @@ class Source(Strict):
     """Where a fact comes from."""
 
     url: Url
+    kind: SourceKind | None = None
     title: ShortText | None = None
     published: dt.date | None = Field(None, description="The date the source itself shows.")
     retrieved: dt.date = Field(description="The date the source was read.")
-    note: ShortText | None = None
+    note: NoteText | None = None
 
     _dates = field_validator("published", "retrieved")(_not_in_future)
 
@@ -119,26 +138,43 @@ class Source(Strict):
         return _check_url(value)
 
 
+class RecordSource(Source):
+    """A source of a provider record, with the key its facts cite it by."""
+
+    key: SourceKey
+    kind: SourceKind = SourceKind.OTHER
+
+
 class Location(Strict):
     """A physical site of a provider."""
 
     label: ShortText | None = None
     street: ShortText | None = None
     city: ShortText
+    # The country comes before the postal code, whose format depends on it.
+    country: Annotated[str, StringConstraints(min_length=2, max_length=2)]
     postal_code: Annotated[str, StringConstraints(strip_whitespace=True, max_length=16)] | None = (
         None
     )
     region: Annotated[str, StringConstraints(max_length=10)] | None = None
-    country: Annotated[str, StringConstraints(min_length=2, max_length=2)]
     latitude: float | None = Field(None, ge=-90, le=90)
     longitude: float | None = Field(None, ge=-180, le=180)
     precision: Precision | None = None
+    source: SourceKey | None = Field(None, description="Key of the source stating this site.")
 
     @field_validator("country")
     @classmethod
     def _known_country(cls, value: str) -> str:
         if not is_country_code(value):
             raise ValueError(f"unknown ISO 3166-1 country code {value!r}")
+        return value
+
+    @field_validator("postal_code")
+    @classmethod
+    def _postal_code_format(cls, value: str | None, info: ValidationInfo) -> str | None:
+        country = info.data.get("country")
+        if value is not None and country:
+            check_postal_code(value, country)
         return value
 
     @field_validator("region")
@@ -168,10 +204,7 @@ class Price(Strict):
     currency: Annotated[str, StringConstraints(min_length=3, max_length=3)]
     unit: PriceUnit
     includes: ShortText | None = None
-    as_of: dt.date
-    source: Url
-
-    _as_of = field_validator("as_of")(_not_in_future)
+    source: SourceKey = Field(description="Key of the source stating the price.")
 
     @field_validator("currency")
     @classmethod
@@ -191,6 +224,7 @@ class Treatment(Strict):
     """One treatment a provider offers, with its price when published."""
 
     code: TreatmentCode
+    source: SourceKey | None = Field(None, description="Key of the source naming the treatment.")
     notes: LongText | None = None
     price: Price | None = None
 
@@ -200,6 +234,7 @@ class QualityClaim(Strict):
 
     code: QualitySignal
     detail: ShortText | None = None
+    source: SourceKey | None = None
 
 
 class Screening(Strict):
@@ -208,16 +243,18 @@ class Screening(Strict):
     referral_required: YesNoUnknown = "unknown"
     requirements: list[ShortText] = []
     notes: LongText | None = None
+    source: SourceKey | None = None
+
+    def states_anything(self) -> bool:
+        """Whether the block holds any fact (and so needs a source)."""
+        return bool(self.requirements or self.notes or self.referral_required != "unknown")
 
 
 class ProviderNote(Strict):
-    """A regulatory note specific to one provider; its sources are URLs of the record's sources."""
+    """A regulatory note specific to one provider; its sources are keys of the record's."""
 
     text: LongText
-    as_of: dt.date
-    sources: list[Url] = Field(min_length=1)
-
-    _as_of = field_validator("as_of")(_not_in_future)
+    sources: list[SourceKey] = Field(min_length=1)
 
 
 class Verification(Strict):
@@ -242,18 +279,26 @@ class Provider(Strict):
     name: ShortText
     organisation: ShortText | None = None
     status: Status = "active"
+    status_source: SourceKey | None = None
     illustrative: bool = False
     website: Url | None = None
-    phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] | None = None
+    website_source: SourceKey | None = None
+    phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] | None = Field(
+        None, description="E.164, such as +15125550100."
+    )
+    phone_source: SourceKey | None = None
     locations: list[Location] = Field(default=[], max_length=1000)
     telehealth_areas: list[str] = []
+    telehealth_areas_source: SourceKey | None = None
     treatments: list[Treatment] = Field(min_length=1)
     payment_options: list[PaymentOption] = []
+    payment_options_source: SourceKey | None = None
     accepting_new_patients: YesNoUnknown = "unknown"
+    accepting_new_patients_source: SourceKey | None = None
     quality_signals: list[QualityClaim] = []
     screening: Screening = Field(default_factory=Screening)
     regulatory_notes: list[ProviderNote] = []
-    sources: list[Source] = Field(min_length=1)
+    sources: list[RecordSource] = Field(min_length=1)
     last_verified: Verification = Field(default_factory=Verification)
     do_not_list: bool = False
 
@@ -261,6 +306,11 @@ class Provider(Strict):
     @classmethod
     def _http_website(cls, value: str | None) -> str | None:
         return None if value is None else _check_url(value)
+
+    @field_validator("phone")
+    @classmethod
+    def _e164_phone(cls, value: str | None) -> str | None:
+        return None if value is None else check_phone(value)
 
     @field_validator("telehealth_areas")
     @classmethod
@@ -277,18 +327,15 @@ class Provider(Strict):
         codes = [t.code for t in self.treatments]
         if len(codes) != len(set(codes)):
             raise ValueError("a treatment code is listed twice")
-        source_urls = {s.url for s in self.sources}
-        for treatment in self.treatments:
-            if treatment.price and treatment.price.source not in source_urls:
-                raise ValueError(
-                    f"price source {treatment.price.source} of {treatment.code} "
-                    "is not among the record's sources"
-                )
-        for note in self.regulatory_notes:
-            missing = [url for url in note.sources if url not in source_urls]
-            if missing:
-                raise ValueError(f"regulatory note cites {missing[0]}, not among the sources")
+        keys = [source.key for source in self.sources]
+        if len(keys) != len(set(keys)):
+            raise ValueError("two sources share a key")
+        # Which fact cites which source is checked per field by dataset.provenance.
         return self
+
+    def source(self, key: str | None) -> RecordSource | None:
+        """The record's source with ``key``, if any."""
+        return next((source for source in self.sources if source.key == key), None)
 
 
 class CrisisLine(Strict):
@@ -307,7 +354,10 @@ class JurisdictionNote(Strict):
 
     topic: NoteTopic
     text: LongText
-    as_of: dt.date
+    as_of: dt.date = Field(description="The date the rule took effect or was last stated.")
+    valid_until: dt.date | None = Field(
+        None, description="The date a rule with an end date lapses (from its source)."
+    )
     sources: list[Source] = Field(min_length=1)
 
     _as_of = field_validator("as_of")(_not_in_future)

@@ -18,6 +18,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
         {
             "id": _INT,
             "url": _TEXT,
+            "kind": _TEXT,
             "title": _TEXT,
             "published": _TEXT,
             "retrieved": _TEXT,
@@ -41,6 +42,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
             "topic": _TEXT,
             "text": _TEXT,
             "as_of": _TEXT,
+            "valid_until": _TEXT,
         },
         pk="id",
         foreign_keys=[("jurisdiction_code", "jurisdictions", "code")],
@@ -135,8 +137,10 @@ def create_schema(db: sqlite_utils.Database) -> None:
             "currency": _TEXT,
             "unit": _TEXT,
             "includes": _TEXT,
-            "as_of": _TEXT,
-            "source_url": _TEXT,
+            # The price's source: its own date (if it shows one) and the day it was read.
+            "price_source_id": _INT,
+            "price_published": _TEXT,
+            "price_retrieved": _TEXT,
         },
         pk=("provider_id", "code"),
         foreign_keys=[("provider_id", "providers", "id"), ("code", "treatment_types", "code")],
@@ -165,7 +169,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
         ],
     )
     db.table("provider_notes").create(
-        {"id": _INT, "provider_id": _TEXT, "position": _INT, "text": _TEXT, "as_of": _TEXT},
+        {"id": _INT, "provider_id": _TEXT, "position": _INT, "text": _TEXT},
         pk="id",
         foreign_keys=[("provider_id", "providers", "id")],
     )
@@ -175,8 +179,14 @@ def create_schema(db: sqlite_utils.Database) -> None:
         foreign_keys=[("note_id", "provider_notes", "id"), ("source_id", "sources", "id")],
     )
     db.table("provider_sources").create(
-        {"provider_id": _TEXT, "position": _INT, "source_id": _INT},
+        {"provider_id": _TEXT, "position": _INT, "key": _TEXT, "source_id": _INT},
         pk=("provider_id", "position"),
+        foreign_keys=[("provider_id", "providers", "id"), ("source_id", "sources", "id")],
+    )
+    # Which source states each fact of a record (see dataset.provenance).
+    db.table("fact_sources").create(
+        {"provider_id": _TEXT, "path": _TEXT, "topic": _TEXT, "source_id": _INT},
+        pk=("provider_id", "path", "source_id"),
         foreign_keys=[("provider_id", "providers", "id"), ("source_id", "sources", "id")],
     )
 
@@ -194,6 +204,7 @@ def finish_schema(db: sqlite_utils.Database) -> None:
     db.table("telehealth_areas").create_index(["jurisdiction_code"])
     db.table("jurisdictions").create_index(["parent"])
     db.table("provider_sources").create_index(["source_id"])
+    db.table("fact_sources").create_index(["source_id"])
     db.table("providers").enable_fts(
         ["name", "organisation", "search_text"],
         fts_version="FTS5",

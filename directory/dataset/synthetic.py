@@ -21,11 +21,15 @@ import zipcodes
 from directory.dataset.models import PaymentOption, TreatmentCode
 
 SYNTHETIC_SOURCE = {
+    "key": "generated",
+    "kind": "other",
     "url": "https://example.org/synthetic-provider",
     "title": "Synthetic record generated for testing",
     "retrieved": "2025-01-01",
     "note": "Generated; not a real provider.",
 }
+
+_AREA_CODES = ("212", "303", "312", "415", "512", "617", "713", "206")
 
 _PRICE_RANGES = {
     TreatmentCode.IV_INFUSION: (300, 900, "per_session"),
@@ -87,13 +91,13 @@ def synthetic_provider(
         treatments.append(
             {
                 "code": code.value,
+                "source": "generated",
                 "price": {
                     "min": price_min,
                     "max": price_min + rng.randrange(0, 300, 25),
                     "currency": "USD",
                     "unit": unit,
-                    "as_of": "2025-01-01",
-                    "source": SYNTHETIC_SOURCE["url"],
+                    "source": "generated",
                 },
             }
         )
@@ -102,8 +106,11 @@ def synthetic_provider(
         "id": f"synthetic-{number:06d}",
         "name": f"{rng.choice(_WORDS)} {rng.choice(_KINDS)} {number} (synthetic)",
         "status": rng.choices(["active", "temporarily_closed", "closed"], [90, 5, 5])[0],
+        "status_source": "generated",
         "illustrative": True,
-        "phone": f"+1 555-{number // 10000 % 1000:03d}-{number % 10000:04d}",
+        # 555-0100 to 555-0199 are reserved for fiction in every North American area code.
+        "phone": f"+1{_AREA_CODES[number % len(_AREA_CODES)]}5550{100 + number % 100}",
+        "phone_source": "generated",
         "locations": [
             {
                 "street": f"{rng.randint(1, 9999)} Example Street",
@@ -114,14 +121,18 @@ def synthetic_provider(
                 "latitude": round(latitude, 5),
                 "longitude": round(longitude, 5),
                 "precision": "address",
+                "source": "generated",
             }
         ],
         "telehealth_areas": [f"US-{state}"] if telehealth else [],
+        **({"telehealth_areas_source": "generated"} if telehealth else {}),
         "treatments": treatments,
         "payment_options": sorted(
             rng.sample([o.value for o in PaymentOption], k=rng.randint(1, 3))
         ),
+        "payment_options_source": "generated",
         "accepting_new_patients": rng.choice(["yes", "no", "unknown"]),
+        "accepting_new_patients_source": "generated",
         "sources": [SYNTHETIC_SOURCE],
     }
 

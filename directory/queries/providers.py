@@ -14,6 +14,7 @@ class SourceRef:
 
     id: int
     url: str
+    kind: str | None
     title: str | None
     published: str | None
     retrieved: str
@@ -47,12 +48,19 @@ class ProviderDetail:
     telehealth_areas: list[dict[str, Any]] = field(default_factory=list)
     notes: list[dict[str, Any]] = field(default_factory=list)
     sources: list[SourceRef] = field(default_factory=list)
+    #: The sources of each fact, by the fact's path (``phone``, ``treatments[0].price``).
+    fact_sources: dict[str, list[SourceRef]] = field(default_factory=dict)
+
+    def cited(self, path: str) -> list[SourceRef]:
+        """The sources stating the fact at ``path`` (none when it is unknown)."""
+        return self.fact_sources.get(path, [])
 
 
 def _source(row: sqlite3.Row) -> SourceRef:
     return SourceRef(
         id=row["id"],
         url=row["url"],
+        kind=row["kind"],
         title=row["title"],
         published=row["published"],
         retrieved=row["retrieved"],
@@ -137,13 +145,18 @@ def get_provider(db: sqlite3.Connection, provider_id: str) -> ProviderDetail | N
             key,
         )
     ]
+    for row in db.execute(
+        "SELECT f.path, s.* FROM fact_sources f JOIN sources s ON s.id = f.source_id "
+        "WHERE f.provider_id = ? ORDER BY f.path, s.id",
+        key,
+    ):
+        detail.fact_sources.setdefault(row["path"], []).append(_source(row))
     for note in db.execute(
-        "SELECT id, text, as_of FROM provider_notes WHERE provider_id = ? ORDER BY position", key
+        "SELECT id, text FROM provider_notes WHERE provider_id = ? ORDER BY position", key
     ):
         detail.notes.append(
             {
                 "text": note["text"],
-                "as_of": note["as_of"],
                 "sources": [
                     _source(r)
                     for r in db.execute(

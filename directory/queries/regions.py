@@ -45,7 +45,8 @@ def list_regions(db: sqlite3.Connection) -> list[dict[str, Any]]:
 def _notes(db: sqlite3.Connection, code: str) -> list[dict[str, Any]]:
     notes = []
     for note in db.execute(
-        "SELECT id, topic, text, as_of FROM jurisdiction_notes WHERE jurisdiction_code = ? "
+        "SELECT id, topic, text, as_of, valid_until FROM jurisdiction_notes "
+        "WHERE jurisdiction_code = ? "
         "ORDER BY position",
         [code],
     ):
@@ -63,6 +64,7 @@ def _notes(db: sqlite3.Connection, code: str) -> list[dict[str, Any]]:
                 "topic": note["topic"],
                 "text": note["text"],
                 "as_of": note["as_of"],
+                "valid_until": note["valid_until"],
                 "sources": sources,
             }
         )

@@ -175,7 +175,7 @@ def _approval_plan(
         if not isinstance(record, dict):
             raise NothingToApply("the proposal holds no record")
         document = new_document(record)
-        add_source(document, url, title, day, note)
+        yamlio.cite_all(document, add_source(document, url, title, day, note))
         if approval.verified:
             set_verified(document, day, approval.by)
         logged = diff_records(None, document)
@@ -189,7 +189,8 @@ def _approval_plan(
         logged = diff_records(before, document)
         if not logged and not approval.verified:
             raise NothingToApply("this changes nothing; edit the suggestion or reject it")
-        add_source(document, url, title, day, note)
+        key = add_source(document, url, title, day, note)
+        yamlio.cite(document, [change.field for change in logged], key)
         if approval.verified:
             sourced = plain(document)
             set_verified(document, day, approval.by)

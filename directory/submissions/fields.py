@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from directory.dataset.build import TREATMENT_LABELS
+from directory.dataset.contact import region_of, to_e164
 from directory.dataset.models import TreatmentCode
 from directory.submissions.diff import get_at, parse_path
 
 NUMBER_KEYS = frozenset({"min", "max", "latitude", "longitude"})
 LIST_KEYS = frozenset({"payment_options", "telehealth_areas", "requirements"})
 BOOL_KEYS = frozenset({"illustrative", "do_not_list"})
-DATE_KEYS = frozenset({"as_of", "retrieved", "published", "date"})
+DATE_KEYS = frozenset({"as_of", "valid_until", "retrieved", "published", "date"})
 TRUE_WORDS = frozenset({"yes", "true", "1", "on"})
 FALSE_WORDS = frozenset({"no", "false", "0", "off"})
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -54,7 +55,6 @@ _PRICE = (
     ("currency", "currency"),
     ("unit", "price unit (per_session, per_initial_series, per_month)"),
     ("includes", "what the price includes"),
-    ("as_of", "price as-of date (YYYY-MM-DD)"),
 )
 
 
@@ -100,6 +100,8 @@ def coerce_value(path: str, text: str, current: Any = None) -> Any:
         if word in FALSE_WORDS:
             return False
         raise ValueError("enter yes or no")
+    if key == "phone":
+        return to_e164(text, region_of(current if isinstance(current, str) else None))
     if key in LIST_KEYS or isinstance(current, list):
         return [item.strip() for item in text.split(",") if item.strip()]
     if key in NUMBER_KEYS or (isinstance(current, int | float) and not isinstance(current, bool)):

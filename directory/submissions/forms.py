@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import AnyHttpUrl, ValidationError
 
+from directory.dataset import provenance
 from directory.dataset.loader import field_path
 from directory.dataset.models import Provider
 
@@ -82,13 +83,13 @@ def check_url(value: str) -> str | None:
 def provider_errors(record: Mapping[str, Any], today: dt.date) -> list[tuple[str, str]]:
     """The validator's complaints about ``record`` as (field path, message) pairs."""
     try:
-        Provider.model_validate(record, context={"today": today})
+        provider = Provider.model_validate(record, context={"today": today})
     except ValidationError as exc:
         return [
             (field_path(error["loc"]), str(error["msg"]).removeprefix("Value error, "))
             for error in exc.errors(include_url=False)
         ]
-    return []
+    return list(provenance.problems(provider))
 
 
 def echo(form: Mapping[str, str], names: tuple[str, ...], limit: int = 5000) -> dict[str, str]:

@@ -100,19 +100,12 @@ def suspicious_values(provider: Provider, today: dt.date) -> list[str]:
             found.append(f"{where}.min is 0 (free treatment?)")
         if price.max > MAX_PLAUSIBLE_PRICE:
             found.append(f"{where}.max is {price.max:,.0f}, above {MAX_PLAUSIBLE_PRICE:,}")
-        if price.as_of > today:
-            found.append(f"{where}.as_of {price.as_of.isoformat()} is in the future")
     if not provider.phone and not provider.website:
         found.append("no phone number or website: no way to contact it")
     for index, source in enumerate(provider.sources):
         for name, value in (("published", source.published), ("retrieved", source.retrieved)):
             if value is not None and value > today:
                 found.append(f"sources[{index}].{name} {value.isoformat()} is in the future")
-    for index, note in enumerate(provider.regulatory_notes):
-        if note.as_of > today:
-            found.append(
-                f"regulatory_notes[{index}].as_of {note.as_of.isoformat()} is in the future"
-            )
     verified = provider.last_verified.date
     if verified is not None and verified > today:
         found.append(f"last_verified.date {verified.isoformat()} is in the future")

@@ -133,9 +133,10 @@ def _plan_update(
         return None
     changes = diff_records(before, document)
     for row in rows:
-        yamlio.add_source(
+        key = yamlio.add_source(
             document, row.source_url, row.source_title or None, today, f"Batch import {reference}."
         )
+        yamlio.cite(document, [row.field], key)
     verified = next((row for row in rows if row.verified), None)
     logged = list(changes)
     if verified is not None:

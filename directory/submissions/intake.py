@@ -8,6 +8,7 @@ about it while they can still fix it. Only a valid submission reaches :func:`sto
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import logging
@@ -16,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from directory.dataset.provenance import key_field_for
 from directory.submissions import newprovider, ratelimit, store
 from directory.submissions.diff import FieldChange, changes_to_json, get_at, set_at
 from directory.submissions.fields import (
@@ -171,6 +173,7 @@ def _proposed_change(
         set_at(candidate, path, value)
     except ValueError as exc:
         return None, str(exc)
+    _cite_as_approval_will(candidate, path, value)
     problems = provider_errors(candidate, today)
     if problems:
         return None, "; ".join(dict.fromkeys(message for _, message in problems))
@@ -178,6 +181,16 @@ def _proposed_change(
     if unknown:
         return None, unknown
     return FieldChange(path, current, value), None
+
+
+def _cite_as_approval_will(record: dict[str, Any], path: str, value: Any) -> None:
+    """Point the changed fact at a source, as approving it will (with the source checked)."""
+    field = key_field_for(path)
+    sources = record.get("sources") or []
+    if field is None or value in (None, [], "unknown") or not sources:
+        return
+    with contextlib.suppress(ValueError):
+        set_at(record, field, sources[0].get("key"))
 
 
 def _unknown_jurisdictions(workspace: Workspace, key: str, value: Any) -> str | None:

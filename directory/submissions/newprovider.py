@@ -19,10 +19,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from directory.dataset.build import TREATMENT_LABELS
+from directory.dataset.contact import to_e164
 from directory.dataset.models import PaymentOption, TreatmentCode
 from directory.labels import PAYMENT_LABELS
+from directory.submissions.diff import plain
 from directory.submissions.forms import check_length, check_url, clean, provider_errors
 from directory.submissions.workspace import Workspace
+from directory.submissions.yamlio import SUBMITTED_KEY, cite_all, new_document
 
 #: Single-value fields and their length limits.
 TEXT_LIMITS = {
@@ -170,6 +173,11 @@ def _require(built: Built, text: Mapping[str, str], lists: Mapping[str, list[str
         message = check_url(text["website"])
         if message:
             errors["website"] = message
+    if text["phone"] and "phone" not in errors:
+        try:
+            to_e164(text["phone"], text["country"])
+        except ValueError as exc:
+            errors["phone"] = str(exc)
     known = {code.value for code in TreatmentCode}
     if not lists["treatments"]:
         errors.setdefault("treatments", "tick at least one treatment")
@@ -205,7 +213,7 @@ def _record(
     today: dt.date,
     built: Built,
 ) -> dict[str, Any]:
-    source: dict[str, Any] = {"url": text["source_url"]}
+    source: dict[str, Any] = {"key": SUBMITTED_KEY, "kind": "other", "url": text["source_url"]}
     if text["source_title"]:
         source["title"] = text["source_title"]
     source["retrieved"] = today.isoformat()
@@ -216,9 +224,11 @@ def _record(
         "status": text["status"] or "active",
         "illustrative": False,
     }
-    for name in ("organisation", "website", "phone"):
+    for name in ("organisation", "website"):
         if text[name]:
             record[name] = text[name]
+    if text["phone"]:
+        record["phone"] = to_e164(text["phone"], text["country"])
     record["locations"] = [_location(text)] if text["city"] or text["country"] else []
     record["telehealth_areas"] = _codes(text["telehealth_areas"])
     record["treatments"] = [_treatment(code, text, today) for code in lists["treatments"]]
@@ -228,7 +238,11 @@ def _record(
     record["sources"] = [source]
     record["last_verified"] = {"date": None, "by": None}
     record["do_not_list"] = False
-    return record
+    # Every fact comes from the one source the sender gave.
+    document = new_document(record)
+    cite_all(document, SUBMITTED_KEY)
+    cited: dict[str, Any] = plain(document)
+    return cited
 
 
 def _location(text: Mapping[str, str]) -> dict[str, Any]:
@@ -256,8 +270,7 @@ def _treatment(code: str, text: Mapping[str, str], today: dt.date) -> dict[str, 
             "max": _amount(text["price_max"]),
             "currency": text["price_currency"].upper(),
             "unit": text["price_unit"],
-            "as_of": today.isoformat(),
-            "source": text["source_url"],
+            "source": SUBMITTED_KEY,
         }
     return treatment
 

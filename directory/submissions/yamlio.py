@@ -20,6 +20,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.representer import RoundTripRepresenter
 
+from directory.dataset import provenance
 from directory.dataset.models import Provider
 from directory.submissions.diff import FieldChange, parse_path, plain, set_at
 from directory.submissions.fields import yaml_value
@@ -169,26 +170,96 @@ def _position(document: CommentedMap, key: str) -> int:
 
 
 def add_source(
-    document: CommentedMap, url: str, title: str | None, retrieved: dt.date, note: str
-) -> None:
-    """Cite ``url`` in the record's sources, read on ``retrieved`` (refreshes a known URL)."""
+    document: CommentedMap,
+    url: str,
+    title: str | None,
+    retrieved: dt.date,
+    note: str,
+    kind: str = "other",
+) -> str:
+    """Cite ``url`` in the record's sources, read on ``retrieved`` (refreshes a known URL).
+
+    Returns the source's key, by which the facts it supports cite it.
+    """
     sources = document.get("sources")
     if not isinstance(sources, list):
         sources = CommentedSeq()
         document.insert(_position(document, "sources"), "sources", sources)
+    keys = {str(source.get("key")) for source in sources if isinstance(source, dict)}
     for source in sources:
         if isinstance(source, dict) and source.get("url") == url:
             source["retrieved"] = retrieved
             if title and not source.get("title"):
                 source["title"] = title
-            return
+            if not source.get("key") and isinstance(source, CommentedMap):
+                source.insert(0, "key", _free_key(keys))
+            return str(source["key"])
     entry = CommentedMap()
+    entry["key"] = _free_key(keys)
+    entry["kind"] = kind
     entry["url"] = url
     if title:
         entry["title"] = title
     entry["retrieved"] = retrieved
     entry["note"] = note
     sources.append(entry)
+    return str(entry["key"])
+
+
+def _free_key(taken: set[str]) -> str:
+    number = len(taken) + 1
+    while f"source-{number}" in taken:
+        number += 1
+    return f"source-{number}"
+
+
+def cite(document: CommentedMap, paths: Sequence[str], key: str) -> None:
+    """Make the facts that changes to ``paths`` touched cite the source ``key``."""
+    for path in paths:
+        field = provenance.key_field_for(path)
+        if field is None:
+            continue
+        parent, _, name = field.rpartition(".")
+        if not parent:
+            fact = name.removesuffix("_source")
+            if document.get(fact) in (None, [], "unknown"):
+                document.pop(name, None)
+            elif name in document:
+                document[name] = key
+            else:
+                document.insert(_position(document, name), name, key)
+            continue
+        container = _current(document, parse_path(parent))
+        if isinstance(container, dict):
+            container[name] = key
+
+
+def cite_all(document: CommentedMap, key: str) -> None:
+    """Make every fact of a new record cite the source ``key``."""
+    paths = [fact for fact, _ in KNOWN_FACTS if document.get(fact) not in (None, [], "unknown")]
+    for index, _ in enumerate(document.get("locations") or []):
+        paths.append(f"locations[{index}].city")
+    for index, treatment in enumerate(document.get("treatments") or []):
+        paths.append(f"treatments[{index}].code")
+        if isinstance(treatment, dict) and treatment.get("price"):
+            paths.append(f"treatments[{index}].price.min")
+    screening = document.get("screening")
+    if isinstance(screening, dict) and (
+        screening.get("requirements")
+        or screening.get("notes")
+        or screening.get("referral_required", "unknown") != "unknown"
+    ):
+        paths.append("screening.referral_required")
+    cite(document, paths, key)
+
+
+#: The key of the source a member of the public gave with a new provider.
+SUBMITTED_KEY = "submitted"
+
+#: Top-level facts that cite a source through ``<name>_source``.
+KNOWN_FACTS = tuple(
+    (name.removesuffix("_source"), name) for name in KEY_ORDER if name.endswith("_source")
+)
 
 
 def set_verified(document: CommentedMap, when: dt.date, by: str) -> None:

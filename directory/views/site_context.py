@@ -9,6 +9,7 @@ the crisis box must always show something.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import sqlite3
 from collections.abc import Callable
@@ -133,9 +134,15 @@ def nav_items() -> list[dict[str, Any]]:
     return items
 
 
-def inject() -> dict[str, Callable[..., Any]]:
+def inject() -> dict[str, Any]:
     """The context processor: functions the layout calls (lazily, only when it renders)."""
-    return {"nav_items": nav_items, "crisis_box": crisis_box, "data_as_of": data_as_of}
+    return {
+        "nav_items": nav_items,
+        "crisis_box": crisis_box,
+        "data_as_of": data_as_of,
+        # For notes whose rule lapses on a stated date.
+        "today_iso": dt.date.today().isoformat(),
+    }
 
 
 FILTERS: dict[str, Callable[..., str | None]] = {
@@ -152,4 +159,7 @@ FILTERS: dict[str, Callable[..., str | None]] = {
     "distance": labels.format_distance,
     "radius": labels.format_radius,
     "tel_href": labels.tel_href,
+    "phone_display": labels.phone_display,
+    "source_kind": labels.source_kind_label,
+    "source_dates": labels.source_dates,
 }

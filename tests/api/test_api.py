@@ -39,7 +39,8 @@ def test_search_contract(seeded_client: Any) -> None:
         "price_max": 550,
         "currency": "USD",
         "unit": "per_session",
-        "as_of": "2026-01-15",
+        "price_published": None,
+        "price_retrieved": "2026-01-15",
     }
     distances = [r["distance_km"] for r in body["results"]]
     assert distances == sorted(distances)

@@ -28,20 +28,25 @@ SECOND = make_provider(
             "latitude": 43.65,
             "longitude": -79.38,
             "precision": "city",
+            "source": "pricing",
         }
     ],
     telehealth_areas=["CA-ON"],
-    treatments=[{"code": "esketamine_nasal"}, {"code": "at_home_telehealth"}],
-    payment_options=["public_insurance", "private_insurance"],
-    quality_signals=[{"code": "spravato_rems_certified", "detail": "Certified setting"}],
-    screening={"referral_required": "yes", "requirements": ["A referral from a psychiatrist"]},
-    regulatory_notes=[
-        {
-            "text": "Provincial note.",
-            "as_of": "2025-01-01",
-            "sources": [make_provider()["sources"][0]["url"]],
-        }
+    telehealth_areas_source="pricing",
+    treatments=[
+        {"code": "esketamine_nasal", "source": "pricing"},
+        {"code": "at_home_telehealth", "source": "pricing"},
     ],
+    payment_options=["public_insurance", "private_insurance"],
+    quality_signals=[
+        {"code": "spravato_rems_certified", "detail": "Certified setting", "source": "pricing"}
+    ],
+    screening={
+        "referral_required": "yes",
+        "requirements": ["A referral from a psychiatrist"],
+        "source": "pricing",
+    },
+    regulatory_notes=[{"text": "Provincial note.", "sources": ["pricing"]}],
 )
 
 
@@ -78,12 +83,13 @@ def test_normalised_tables_hold_every_fact(two_providers: Path) -> None:
         "at_home_telehealth",
     }
     price = db["treatments"].get(("harbor-ketamine-austin", "iv_infusion"))
-    assert (price["price_min"], price["price_max"], price["currency"], price["as_of"]) == (
-        400,
-        550,
-        "USD",
-        "2026-01-15",
-    )
+    assert (
+        price["price_min"],
+        price["price_max"],
+        price["currency"],
+        price["price_published"],
+        price["price_retrieved"],
+    ) == (400, 550, "USD", None, "2026-01-15")
     assert [
         r["option"]
         for r in db["payment_options"].rows_where(

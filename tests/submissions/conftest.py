@@ -25,7 +25,7 @@ COMMENT = "# Curated by hand; keep this comment.\n"
 SECOND = make_provider(
     id="second-clinic-toronto",
     name="Second Clinic",
-    phone="+1 416-555-0100",
+    phone="+14165550100",
     locations=[
         {
             "city": "Toronto",

@@ -33,7 +33,7 @@ def suggestion(**overrides: Any) -> dict[str, Any]:
     """A valid suggestion form."""
     form = {
         "field": "phone",
-        "proposed": "+1 512-555-0199",
+        "proposed": "+15125550199",
         "explanation": "The clinic changed its number in January.",
         "source_url": "https://clinic.example.org/contact",
         "contact": "person@example.com",
@@ -47,7 +47,7 @@ def new_provider_form(**overrides: Any) -> dict[str, Any]:
     form: dict[str, Any] = {
         "name": "Lakeside Ketamine Centre",
         "website": "https://lakeside.example.org/",
-        "phone": "+1 512-555-0222",
+        "phone": "+15125550222",
         "status": "active",
         "street": "9 Lake Road",
         "city": "Austin",

@@ -77,9 +77,9 @@ def test_a_crash_during_the_renames_is_finished_by_recovery(
 
     # Half done: the data file is new, the change log and database are not yet.
     assert workspace.journal.exists()
-    assert "555-0199" in (dataset_dir / FILE).read_text(encoding="utf-8")
+    assert "5550199" in (dataset_dir / FILE).read_text(encoding="utf-8")
     assert not (dataset_dir / "changelog.jsonl").exists()
-    assert _phone_in_database(database) == "+1 512-555-0100"
+    assert _phone_in_database(database) == "+15125550100"
 
     with store.open_store(queue_path) as connection:
         meta = apply.recover(workspace, decisions.mark_approved(connection))
@@ -87,8 +87,8 @@ def test_a_crash_during_the_renames_is_finished_by_recovery(
         submission = store.get(connection, ref)
     assert submission is not None and submission.status == "approved"
     assert not workspace.journal.exists()
-    assert "555-0199" in (dataset_dir / "changelog.jsonl").read_text(encoding="utf-8")
-    assert _phone_in_database(database) == "+1 512-555-0199"
+    assert "5550199" in (dataset_dir / "changelog.jsonl").read_text(encoding="utf-8")
+    assert _phone_in_database(database) == "+15125550199"
     assert apply._strays(workspace) == []
     assert client.get("/providers/harbor-ketamine-austin").status_code == 200
 
@@ -113,13 +113,13 @@ def test_a_crash_before_the_journal_changes_nothing(
         _approve(workspace, queue_path, ref)
     monkeypatch.undo()
     assert (dataset_dir / FILE).read_bytes() == before
-    assert _phone_in_database(database) == "+1 512-555-0100"
+    assert _phone_in_database(database) == "+15125550100"
     assert apply._strays(workspace)  # temporary files were left behind...
     assert apply.recover(workspace) is None
     assert apply._strays(workspace) == []  # ...and are swept up
     assert [s.ref for s in pending(queue_path)] == [ref]  # the submission is not lost
     _approve(workspace, queue_path, ref)  # and can still be approved
-    assert _phone_in_database(database) == "+1 512-555-0199"
+    assert _phone_in_database(database) == "+15125550199"
 
 
 def test_a_plan_that_breaks_the_dataset_writes_nothing(
@@ -130,7 +130,7 @@ def test_a_plan_that_breaks_the_dataset_writes_nothing(
     database_before = database.stat().st_ino
     # Valid on its own, but the dataset has no jurisdiction file for US-FL.
     broken = path.read_text(encoding="utf-8").replace(
-        "telehealth_areas: []", "telehealth_areas: [US-FL]"
+        "telehealth_areas: []", "telehealth_areas: [US-FL]\ntelehealth_areas_source: pricing"
     )
     assert "US-FL" in broken
 

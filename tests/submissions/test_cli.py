@@ -72,9 +72,9 @@ def test_freshness_command(runner: FlaskCliRunner, dataset_dir: Path) -> None:
         "max": 25000,
         "currency": "CAD",
         "unit": "per_session",
-        "as_of": "2099-01-01",
-        "source": record["sources"][0]["url"],
+        "source": record["sources"][0]["key"],
     }
+    record["sources"][0]["retrieved"] = "2099-01-01"
     record.pop("phone")
     record.pop("website")
     record["last_verified"] = {"date": "2020-01-01", "by": "Someone"}

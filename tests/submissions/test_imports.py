@@ -17,7 +17,7 @@ from tests.builders import make_provider
 HEADER = "provider_id,field,value,source_url,source_title,verified\n"
 GOOD = (
     HEADER
-    + "harbor-ketamine-austin,phone,+1 512-555-0177,https://clinic.example.org/contact,Contact,no\n"
+    + "harbor-ketamine-austin,phone,+15125550177,https://clinic.example.org/contact,Contact,no\n"
     + "harbor-ketamine-austin,treatments[0].price.max,600,https://clinic.example.org/pricing,,yes\n"
     + 'second-clinic-toronto,payment_options,"cash, financing",https://second.example.org/,,\n'
 )
@@ -46,7 +46,7 @@ def test_dry_run_prints_the_diff_and_writes_nothing(
     result = runner.invoke(args=["import-updates", str(batch), "--by", "alice", "--dry-run"])
     assert result.exit_code == 0, result.output
     assert "harbor-ketamine-austin:" in result.output
-    assert "phone: +1 512-555-0100 -> +1 512-555-0177" in result.output
+    assert "phone: +15125550100 -> +15125550177" in result.output
     assert "treatments[0].price.max: 550 -> 600" in result.output
     assert "payment_options: [cash] -> [cash, financing]" in result.output
     assert "dry run" in result.output
@@ -62,7 +62,7 @@ def test_a_good_batch_applies_with_the_change_log(
     assert result.exit_code == 0, result.output
     assert "applied" in result.output
     record = yaml.safe_load((dataset_dir / "providers/harbor-ketamine-austin.yaml").read_text())
-    assert record["phone"] == "+1 512-555-0177"
+    assert record["phone"] == "+15125550177"
     assert record["treatments"][0]["price"]["max"] == 600
     assert record["last_verified"]["by"] == "alice"  # a row said verified
     other = yaml.safe_load((dataset_dir / "providers/second-clinic-toronto.yaml").read_text())
@@ -81,7 +81,7 @@ def test_a_good_batch_applies_with_the_change_log(
     assert all(e["by"] == "alice" for e in entries)
     load_dataset(dataset_dir)
     page = app.test_client().get("/providers/harbor-ketamine-austin").get_data(as_text=True)
-    assert "+1 512-555-0177" in page
+    assert "+15125550177" in page
 
 
 @pytest.mark.parametrize(
@@ -134,7 +134,7 @@ def test_unknown_columns_are_named(runner: FlaskCliRunner, tmp_path: Path) -> No
 def test_a_yaml_batch_can_add_and_change_records(
     runner: FlaskCliRunner, tmp_path: Path, dataset_dir: Path
 ) -> None:
-    new = make_provider(id="new-clinic-austin", name="New Clinic", phone="+1 512-555-0300")
+    new = make_provider(id="new-clinic-austin", name="New Clinic", phone="+15125550300")
     batch = _write(
         tmp_path,
         "batch.yaml",

@@ -74,7 +74,7 @@ def test_a_valid_suggestion_is_queued_with_a_reference(
     assert queued.kind == "update"
     assert queued.provider_id == "harbor-ketamine-austin"
     assert queued.proposal["changes"] == [
-        {"field": "phone", "old": "+1 512-555-0100", "new": "+1 512-555-0199"}
+        {"field": "phone", "old": "+15125550100", "new": "+15125550199"}
     ]
     assert queued.has_contact
     status = client.get(response.headers["Location"])
@@ -103,7 +103,9 @@ def test_a_valid_new_provider_is_queued(client: FlaskClient, queue_path: Path) -
     assert queued.kind == "new"
     assert record["id"] == "lakeside-ketamine-centre-austin"
     assert record["locations"][0]["region"] == "US-TX"
-    assert record["treatments"][0]["price"]["source"] == "https://lakeside.example.org/pricing"
+    # Every fact cites the one source the sender gave.
+    assert record["treatments"][0]["price"]["source"] == record["sources"][0]["key"]
+    assert record["locations"][0]["source"] == record["sources"][0]["key"]
     assert record["sources"][0]["url"] == "https://lakeside.example.org/pricing"
     assert "someone@example.com" not in repr(record)
     assert "contact" not in queued.payload
@@ -122,7 +124,7 @@ def test_a_valid_new_provider_is_queued(client: FlaskClient, queue_path: Path) -
         ({"field": "treatments[0].price.max", "proposed": "100"}, "proposed", "above maximum"),
         ({"field": "treatments[0].price.currency", "proposed": "XYZ"}, "proposed", "ISO 4217"),
         ({"field": "telehealth_areas", "proposed": "US-FL"}, "proposed", "does not cover US-FL"),
-        ({"field": "phone", "proposed": "+1 512-555-0100"}, "proposed", "already says"),
+        ({"field": "phone", "proposed": "+15125550100"}, "proposed", "already says"),
         ({"field": "other", "proposed": ""}, "proposed", "what it should say"),
         ({"explanation": "x" * 4001}, "explanation", "too long"),
         ({"contact": "c" * 201}, "contact", "too long"),

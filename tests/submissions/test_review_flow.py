@@ -70,7 +70,7 @@ def test_the_item_shows_a_field_diff_source_and_contact(
     ref = suggest(client, queue_path)
     page = reviewer.get(f"/review/submissions/{ref}").get_data(as_text=True)
     assert '<th scope="row">phone</th>' in page
-    assert "+1 512-555-0100" in page and "+1 512-555-0199" in page
+    assert "+15125550100" in page and "+15125550199" in page
     assert "https://clinic.example.org/contact" in page
     assert "person@example.com" in page  # maintainers may contact the submitter
     assert "I confirmed these facts with the provider or an official register" in page
@@ -87,7 +87,7 @@ def test_approval_writes_the_file_log_database_and_public_page(
     text = (dataset_dir / FILE).read_text(encoding="utf-8")
     assert text.startswith(COMMENT)  # comments and layout survive
     record = yaml.safe_load(text)
-    assert record["phone"] == "+1 512-555-0199"
+    assert record["phone"] == "+15125550199"
     assert record["sources"][-1]["url"] == "https://clinic.example.org/contact"
     assert str(record["sources"][-1]["retrieved"]) >= "2026-01-01"
     assert record.get("last_verified", {}).get("date") is None  # not ticked
@@ -98,7 +98,7 @@ def test_approval_writes_the_file_log_database_and_public_page(
     [entry] = changelog(dataset_dir)
     assert entry["record"] == "harbor-ketamine-austin"
     assert entry["field"] == "phone"
-    assert (entry["old"], entry["new"]) == ("+1 512-555-0100", "+1 512-555-0199")
+    assert (entry["old"], entry["new"]) == ("+15125550100", "+15125550199")
     assert entry["by"] == "alice"
     assert entry["source"] == "https://clinic.example.org/contact"
     assert entry["submission"] == ref
@@ -107,9 +107,9 @@ def test_approval_writes_the_file_log_database_and_public_page(
 
     load_dataset(dataset_dir)  # the whole dataset still validates
     public = client.get("/providers/harbor-ketamine-austin").get_data(as_text=True)
-    assert "+1 512-555-0199" in public
+    assert "+15125550199" in public
     history = client.get("/providers/harbor-ketamine-austin/history").get_data(as_text=True)
-    assert "+1 512-555-0100 → +1 512-555-0199" in history
+    assert "+15125550100 → +15125550199" in history
     assert "person@example.com" not in history
     with store.open_store(queue_path) as connection:
         decided = store.get(connection, ref)

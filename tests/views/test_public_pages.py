@@ -350,7 +350,7 @@ def test_provider_page_sections(site_client: FlaskClient) -> None:
         assert f">{heading}</h2>" in html
     assert "USD 450\u2013550 per session" in html
     assert "15 January 2026" in html
-    assert '<a href="tel:+15125550100">+1 512-555-0100</a>' in html
+    assert '<a href="tel:+15125550100">(512) 555-0100</a>' in html
     assert '<a href="https://clinic.example.org/" rel="noopener nofollow">' in html
     assert 'href="https://www.openstreetmap.org/directions?to=30.2672,-97.7431"' in html
     assert "Physician oversight: Anesthesiologist on site" in html
@@ -364,7 +364,7 @@ def test_provider_page_shows_jurisdiction_notes_with_sources(site_client: FlaskC
     assert "A test note for US-TX." in html
     assert "A test note for US." in html
     assert "As of 1 January 2025." in html
-    assert "date not shown; read 15 January 2026." in html
+    assert "the page shows no date; read on 15 January 2026." in html
 
 
 def test_illustrative_banner(site_client: FlaskClient) -> None:
@@ -439,7 +439,7 @@ def test_json_ld_describes_the_clinic(real_client: FlaskClient) -> None:
     assert data["@type"] == "MedicalClinic"
     assert data["name"] == "Recently Verified Clinic"
     assert data["medicalSpecialty"] == "Psychiatric"
-    assert data["telephone"] == "+1 512-555-0100"
+    assert data["telephone"] == "+15125550100"
     assert data["url"] == "https://clinic.example.org/"
     assert data["address"]["addressLocality"] == "Austin"
     assert data["geo"] == {"@type": "GeoCoordinates", "latitude": 30.2672, "longitude": -97.7431}
@@ -494,7 +494,21 @@ def test_hidden_provider_is_404(real_client: FlaskClient) -> None:
 
 def test_closed_provider_page_says_closed(site_client: FlaskClient) -> None:
     html = get_text(site_client, "/providers/closed-austin-clinic")
-    assert '<dd class="status-closed">Closed</dd>' in html
+    assert '<dd class="status-closed">Closed <span class="provenance muted">From ' in html
+
+
+def test_each_fact_names_its_source_and_keeps_the_two_dates_apart(
+    site_client: FlaskClient,
+) -> None:
+    html = get_text(site_client, "/providers/austin-harbor-infusions")
+    phone = html.split("<dt>Phone</dt>")[1].split("</dd>")[0]
+    assert '<a href="tel:+15125550100">(512) 555-0100</a>' in phone
+    assert "(the provider&#39;s own page)" in phone
+    # The page shows no date: the day it was read is never presented as the fact's date.
+    assert "the page shows no date; read on 15 January 2026" in phone
+    card = html.split("<h3>IV ketamine infusion</h3>")[1].split("</li>")[0]
+    price = card.split("<dt>Price</dt>")[1].split("</dd>")[0]
+    assert 'From <a href="https://clinic.example.org/pricing"' in price
 
 
 # Regions ----------------------------------------------------------------------------------
@@ -560,7 +574,7 @@ def test_about_page_shows_each_fact_with_its_source(site_client: FlaskClient) ->
             assert len(item) > 1, fact.text
             citation = item[1].split("</li>")[0]
             assert fact.source.url.replace("&", "&amp;") in citation
-            assert "read 26 November 2026" in citation
+            assert "read on 26 November 2026" in citation
     for heading in (
         "How to choose a provider",
         "Typical screening",
