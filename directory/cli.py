@@ -103,8 +103,13 @@ def generate_command(count: int, folder: Path, seed: int) -> None:
 @click.command("coverage")
 @with_appcontext
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-@click.option("--records", type=click.IntRange(min=0), default=10, show_default=True,
-              help="How many of the least complete records to list.")
+@click.option(
+    "--records",
+    type=click.IntRange(min=0),
+    default=10,
+    show_default=True,
+    help="How many of the least complete records to list.",
+)
 def coverage_command(as_json: bool, records: int) -> None:
     """Print the built directory's coverage: providers by country, reachable, with a phone,
     site precision, priced, notes by topic per country, third-party-only records, and what

@@ -109,7 +109,8 @@ def measure(db: sqlite3.Connection) -> Coverage:
         precision[where] += 1
     kinds: dict[str, set[str]] = defaultdict(set)
     for provider_id, kind in db.execute(
-        "SELECT ps.provider_id, s.kind FROM provider_sources ps JOIN sources s ON s.id = ps.source_id"
+        "SELECT ps.provider_id, s.kind FROM provider_sources ps "
+        "JOIN sources s ON s.id = ps.source_id"
     ):
         kinds[provider_id].add(kind or "other")
     countries: Counter[str] = Counter()
@@ -158,7 +159,8 @@ def _country_notes(db: sqlite3.Connection, countries: list[str]) -> dict[str, di
                 found[topic] = "own"
                 continue
             parent = parents.get(country)
-            found[topic] = f"inherited from {parent}" if topic in topics.get(parent, ()) else "missing"
+            inherited = parent is not None and topic in topics.get(parent, set())
+            found[topic] = f"inherited from {parent}" if inherited else "missing"
         result[country] = found
     return result
 
@@ -170,20 +172,22 @@ def report(coverage: Coverage, records: int = 10) -> str:
         f"providers: {coverage.providers} in {len(coverage.by_country)} countries",
         "  by country: " + ", ".join(f"{c} {n}" for c, n in coverage.by_country.items()),
         "  by status: " + ", ".join(f"{s} {n}" for s, n in coverage.by_status.items()),
-        f"reachable (website or phone): {coverage.reachable} ({coverage.share(coverage.reachable):.0%})",
+        f"reachable (website or phone): {coverage.reachable} "
+        f"({coverage.share(coverage.reachable):.0%})",
         f"with a phone: {coverage.with_phone} ({coverage.share(coverage.with_phone):.0%})",
         f"with a price: {coverage.priced} ({coverage.share(coverage.priced):.0%})",
         f"sites: {coverage.sites}, placed finer than a city's centre: "
         f"{coverage.sites_finer_than_city} ({coverage.sites_finer_than_city / sites:.0%})",
-        "  by precision: "
-        + ", ".join(f"{p} {n}" for p, n in coverage.sites_by_precision.items()),
+        "  by precision: " + ", ".join(f"{p} {n}" for p, n in coverage.sites_by_precision.items()),
         f"records whose only sources are third-party: {len(coverage.third_party_only)}"
         + (f" ({', '.join(coverage.third_party_only)})" if coverage.third_party_only else ""),
         "notes by topic per country:",
     ]
     for country, topics in coverage.country_notes.items():
         lines.append(f"  {country}: " + ", ".join(f"{t} {state}" for t, state in topics.items()))
-    average = sum(r.score for r in coverage.records) / len(coverage.records) if coverage.records else 0
+    average = (
+        sum(r.score for r in coverage.records) / len(coverage.records) if coverage.records else 0
+    )
     lines.append(f"completeness: mean score {average:.2f} over {len(RECORD_FACTS)} facts")
     for record in sorted(coverage.records, key=lambda r: (r.score, r.id))[:records]:
         lines.append(f"  {record.id} ({record.score:.2f}): missing {', '.join(record.missing)}")

@@ -354,7 +354,11 @@ class JurisdictionNote(Strict):
 
     topic: NoteTopic
     text: LongText
-    as_of: dt.date = Field(description="The date the rule took effect or was last stated.")
+    as_of: dt.date | None = Field(
+        None,
+        description="The date the rule took effect or its source states; empty when the "
+        "source shows no date (the day it was read is never put here).",
+    )
     valid_until: dt.date | None = Field(
         None, description="The date a rule with an end date lapses (from its source)."
     )

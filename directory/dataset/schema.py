@@ -46,7 +46,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
         },
         pk="id",
         foreign_keys=[("jurisdiction_code", "jurisdictions", "code")],
-        not_null={"jurisdiction_code", "topic", "text", "as_of"},
+        not_null={"jurisdiction_code", "topic", "text"},
     )
     db.table("jurisdiction_note_sources").create(
         {"note_id": _INT, "source_id": _INT},
