@@ -193,6 +193,23 @@ def tel_href(phone: str | None) -> str | None:
     return "tel:" + ("+" if phone.strip().startswith("+") else "") + digits
 
 
+#: Place names that take "the" inside a sentence ("In crisis in the United States?").
+NAMES_WITH_THE = frozenset(
+    {"United States", "United Kingdom", "Netherlands", "Philippines", "Czech Republic", "Bahamas"}
+)
+
+
+def place_in_sentence(name: str | None) -> str | None:
+    """A place name as a sentence needs it: "the United States", but "Germany".
+
+    >>> place_in_sentence("United States"), place_in_sentence("Germany")
+    ('the United States', 'Germany')
+    """
+    if name in NAMES_WITH_THE:
+        return f"the {name}"
+    return name
+
+
 def phone_display(phone: str | None) -> str:
     """An E.164 number as its country writes it: "+15125550100" → "(512) 555-0100"."""
     return national_format(phone) if phone else UNKNOWN

@@ -88,12 +88,24 @@ def _ancestors(db: sqlite3.Connection, code: str) -> list[dict[str, str]]:
     return chain
 
 
+def nearest_jurisdiction(db: sqlite3.Connection, code: str | None) -> str | None:
+    """``code`` if the dataset has it, else its country's (``DE-BE`` gives ``DE``), else None.
+
+    Every look-up of the rules or crisis lines that apply somewhere goes through here, so a
+    subdivision without a file of its own gets its country's, never nothing.
+    """
+    if not code:
+        return None
+    for candidate in dict.fromkeys([code, code.split("-")[0]]):
+        if db.execute("SELECT 1 FROM jurisdictions WHERE code = ?", [candidate]).fetchone():
+            return candidate
+    return None
+
+
 def crisis_lines_for(db: sqlite3.Connection, code: str | None) -> list[dict[str, Any]]:
     """Crisis lines for ``code``: its own, else its nearest ancestor's that has some."""
-    if not code:
-        return []
-    exists = db.execute("SELECT 1 FROM jurisdictions WHERE code = ?", [code]).fetchone()
-    if exists is None:
+    code = nearest_jurisdiction(db, code)
+    if code is None:
         return []
     for candidate in [code, *(a["code"] for a in _ancestors(db, code))]:
         lines = [

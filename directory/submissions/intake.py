@@ -65,6 +65,16 @@ class Target:
     fields: list[FieldChoice]
 
 
+def record_area(record: Mapping[str, Any]) -> str | None:
+    """Where a record's provider works (its first site's region or country, else its first
+    telehealth area), for the crisis lines its pages show."""
+    for location in record.get("locations") or []:
+        if isinstance(location, Mapping) and (location.get("region") or location.get("country")):
+            return str(location.get("region") or location.get("country"))
+    areas = record.get("telehealth_areas") or []
+    return str(areas[0]) if areas else None
+
+
 def suggestion_target(workspace: Workspace, provider_id: str) -> Target | None:
     """The listed provider ``provider_id`` with the fields one can suggest, or None."""
     try:

@@ -31,7 +31,12 @@ from directory.db import get_db
 from directory.finder import Finding, find_providers
 from directory.queries.meta import dataset_info
 from directory.queries.providers import ProviderDetail, get_provider, listed_provider_ids
-from directory.queries.regions import get_region, list_regions, region_names
+from directory.queries.regions import (
+    get_region,
+    list_regions,
+    nearest_jurisdiction,
+    region_names,
+)
 from directory.queries.site import listing_summary
 from directory.search import telehealth_for
 from directory.search_params import ACCEPTING_VALUES, MAX_TEXT, ParamError, SearchParams
@@ -175,7 +180,7 @@ def provider(provider_id: str) -> str:
     detail = get_provider(db, provider_id)
     if detail is None:
         abort(404)
-    region_code = detail.region or detail.country
+    region_code = nearest_jurisdiction(db, detail.region or detail.country)
     region = get_region(db, region_code) if region_code else None
     today = dt.date.today()
     stale_after = int(current_app.config["STALE_AFTER_DAYS"])

@@ -103,7 +103,8 @@ def crisis_box(code: str | None = None) -> CrisisBox:
             db = get_db()
             rows = crisis_lines_for(db, code)
             # Name where the lines come from: a state inherits its country's lines.
-            place = jurisdiction_name(db, rows[0]["jurisdiction_code"]) if rows else None
+            name = jurisdiction_name(db, rows[0]["jurisdiction_code"]) if rows else None
+            place = labels.place_in_sentence(name)
         except (DatabaseUnavailable, sqlite3.Error) as exc:
             log.warning("crisis box without database: %s", exc)
             rows, place = [], None

@@ -40,6 +40,7 @@ def suggest(provider_id: str) -> Page:
 def _suggest_page(target: intake.Target, values: dict[str, str], errors: dict[str, str]) -> str:
     return render_template(
         "submit/suggest.html",
+        crisis_country=intake.record_area(target.record),
         target=target,
         values=values,
         errors=errors,
@@ -86,5 +87,17 @@ def status(ref: str) -> str:
     if submission is None:
         abort(404)
     return render_template(
-        "submit/status.html", submission=submission, just_sent=request.args.get("sent") == "1"
+        "submit/status.html",
+        submission=submission,
+        just_sent=request.args.get("sent") == "1",
+        crisis_country=_submission_area(submission),
     )
+
+
+def _submission_area(submission: store.Submission) -> str | None:
+    """Where the provider a submission is about works, for the status page's crisis lines."""
+    record = submission.proposal.get("record")
+    if submission.kind == "new" and isinstance(record, dict):
+        return intake.record_area(record)
+    target = intake.suggestion_target(auth.workspace(), submission.provider_id)
+    return intake.record_area(target.record) if target else None
