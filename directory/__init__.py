@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask
 from flask_orjson import OrjsonProvider
 
-from directory import assets, cli, db, errors, geocoding, maps, security, settings
+from directory import assets, cli, db, errors, geocoding, maps, proxies, security, settings
 from directory.views import register_blueprints
 
 
@@ -28,5 +28,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     errors.init_app(app)
     security.init_app(app)
+    proxies.init_app(app)
     cli.init_app(app)
     return app

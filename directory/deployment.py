@@ -26,7 +26,9 @@ def render_nginx_config(
 
     ``readers`` and ``writer`` are ``host:port`` of gunicorn instances; ``work_dir`` holds
     nginx's pid, logs and temporary files. The access log keeps neither client addresses nor
-    query strings: searches about mental health are sensitive.
+    query strings: searches about mental health are sensitive. nginx replaces any
+    ``X-Forwarded-For`` a client sends with the address it sees, so the app (with
+    ``TRUSTED_PROXIES = 1``) rate-limits each real client on its own and none can pose as another.
     """
     upstream = "\n".join(
         f"        server {address} max_fails=1 fail_timeout=2s;" for address in readers
@@ -64,6 +66,7 @@ http {{
         location ~ {WRITER_ROUTES} {{
             proxy_pass http://writer;
             proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $remote_addr;
             proxy_set_header X-Forwarded-Proto $scheme;
         }}
         location / {{
@@ -71,6 +74,7 @@ http {{
             proxy_http_version 1.1;
             proxy_set_header Connection "";
             proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $remote_addr;
             proxy_set_header X-Forwarded-Proto $scheme;
             proxy_next_upstream error timeout http_502 http_503;
         }}

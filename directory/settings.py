@@ -84,6 +84,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Failed maintainer logins allowed per client, and per account, per hour.",
     ),
     Setting(
+        "TRUSTED_PROXIES",
+        0,
+        "How many reverse proxies stand in front of the app; their X-Forwarded-For and "
+        "X-Forwarded-Proto are trusted for that many hops (1 behind the documented nginx).",
+    ),
+    Setting(
         "SECURE_COOKIES",
         True,
         "Send the session cookie only over HTTPS; turn off only for plain-HTTP testing.",

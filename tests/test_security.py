@@ -93,3 +93,19 @@ def test_tile_server_is_the_only_other_image_origin() -> None:
     policy = content_security_policy("n", "https://*.tile.example.org", embeddable=False)
     assert "img-src 'self' data: https://*.tile.example.org" in policy
     assert "connect-src 'self'" in policy
+
+
+@pytest.mark.parametrize(("hops", "seen"), [(0, "192.0.2.9"), (1, "198.51.100.7")])
+def test_forwarded_addresses_are_trusted_only_from_configured_proxies(
+    app_config: dict[str, Any], hops: int, seen: str
+) -> None:
+    """A direct client cannot choose its address; behind one proxy, the proxy's header counts."""
+    from flask import request
+
+    app = create_app({**app_config, "TRUSTED_PROXIES": hops})
+    with app.test_request_context(
+        "/", environ_base={"REMOTE_ADDR": "192.0.2.9"}, headers={"X-Forwarded-For": "198.51.100.7"}
+    ):
+        environ = request.environ
+        app.wsgi_app(environ, lambda status, headers: None)  # type: ignore[arg-type]
+        assert environ["REMOTE_ADDR"] == seen  # what the rate limits key on
