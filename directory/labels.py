@@ -19,6 +19,7 @@ from typing import Any
 from directory.dataset.build import TREATMENT_LABELS
 from directory.dataset.contact import national_format
 from directory.dataset.models import NoteTopic, PaymentOption, QualitySignal
+from directory.dataset.provenance import OLD_EVIDENCE_DAYS
 from directory.search_params import KM_PER_MILE
 
 UNKNOWN = "unknown"
@@ -254,6 +255,23 @@ def days_since(value: str | None, today: dt.date) -> int | None:
         return (today - dt.date.fromisoformat(str(value)[:10])).days
     except ValueError:
         return None
+
+
+def old_evidence(published: list[str | None], today: dt.date) -> str | None:
+    """A warning when the newest date any source shows is years old, else None.
+
+    >>> print(old_evidence(["2021-03-02", None], dt.date(2026, 12, 4)))  # doctest: +ELLIPSIS
+    The newest date any source of this record shows is 2 March 2021; the others show none. ... date.
+    """
+    dated = sorted(day for day in published if day)
+    age = days_since(dated[-1], today) if dated else None
+    if age is None or age <= OLD_EVIDENCE_DAYS:
+        return None
+    rest = "; the others show none" if len(dated) < len(published) else ""
+    return (
+        f"The newest date any source of this record shows is {format_date(dated[-1])}{rest}. "
+        "Its facts may be out of date."
+    )
 
 
 def is_stale(last_verified: str | None, today: dt.date, stale_after_days: int) -> bool:

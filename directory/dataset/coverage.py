@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from directory.dataset.models import FIRST_HAND_KINDS, NoteTopic
+from directory.dataset.models import CORE_TOPICS, FIRST_HAND_KINDS
 
 #: What a record can lack, in the order the completeness list names it.
 RECORD_FACTS = (
@@ -27,12 +27,7 @@ RECORD_FACTS = (
 )
 
 #: The four topics every country with a provider should have a note on.
-COUNTRY_TOPICS = (
-    NoteTopic.LEGAL_STATUS.value,
-    NoteTopic.ESKETAMINE_APPROVAL.value,
-    NoteTopic.PUBLIC_FUNDING.value,
-    NoteTopic.TELEHEALTH_PRESCRIBING.value,
-)
+COUNTRY_TOPICS = CORE_TOPICS
 
 
 @dataclass

@@ -81,6 +81,15 @@ class NoteTopic(StrEnum):
     OTHER = "other"
 
 
+#: The topics every country's rules should cover (a topic without a note is unresearched).
+CORE_TOPICS = (
+    NoteTopic.LEGAL_STATUS.value,
+    NoteTopic.ESKETAMINE_APPROVAL.value,
+    NoteTopic.PUBLIC_FUNDING.value,
+    NoteTopic.TELEHEALTH_PRESCRIBING.value,
+)
+
+
 class SourceKind(StrEnum):
     """What kind of publisher a source is: the provider itself, a register, or a third party."""
 

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 
 from directory.dataset.models import Provider
 
+#: A record whose newest dated source is older than this says so, on its page and to maintainers.
+OLD_EVIDENCE_DAYS = 2 * 365
+
 
 @dataclass(frozen=True)
 class Fact:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
+from directory.dataset.models import CORE_TOPICS
 from directory.queries.providers import SourceRef, _source
 
 
@@ -23,6 +25,12 @@ class RegionDetail:
     notes: list[dict[str, Any]] = field(default_factory=list)
     inherited_notes: list[dict[str, Any]] = field(default_factory=list)
     crisis_lines: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def unresearched_topics(self) -> list[str]:
+        """Core topics with no note here or in an ancestor: nobody has researched them yet."""
+        known = {note["topic"] for note in [*self.notes, *self.inherited_notes]}
+        return [topic for topic in CORE_TOPICS if topic not in known]
 
 
 def list_regions(db: sqlite3.Connection) -> list[dict[str, Any]]:
@@ -65,6 +73,9 @@ def _notes(db: sqlite3.Connection, code: str) -> list[dict[str, Any]]:
                 "text": note["text"],
                 "as_of": note["as_of"],
                 "valid_until": note["valid_until"],
+                # A rule whose stated end date has passed: its page says it needs review.
+                "lapsed": bool(note["valid_until"])
+                and note["valid_until"] < dt.date.today().isoformat(),
                 "sources": sources,
             }
         )

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class CountryCount:
+    """How many real providers the directory lists in one country (0 where it has rules only)."""
+
+    code: str
+    name: str
+    providers: int
 
 
 @dataclass(frozen=True)
@@ -14,6 +23,8 @@ class ListingSummary:
     countries: int
     verified: int
     jurisdictions: int
+    #: Real (not illustrative) providers per country, most first; countries without any last.
+    by_country: list[CountryCount] = field(default_factory=list)
 
 
 def listing_summary(db: sqlite3.Connection) -> ListingSummary:
@@ -29,11 +40,24 @@ def listing_summary(db: sqlite3.Connection) -> ListingSummary:
           (SELECT count(*) FROM jurisdictions) AS jurisdictions
         """
     ).fetchone()
+    counts = [
+        CountryCount(code, name, providers)
+        for code, name, providers in db.execute(
+            """
+            SELECT j.code, j.name, count(p.key) AS providers
+            FROM jurisdictions j LEFT JOIN providers p
+              ON p.country = j.code AND p.do_not_list = 0 AND p.illustrative = 0
+            WHERE j.kind = 'country'
+            GROUP BY j.code ORDER BY providers DESC, j.name
+            """
+        )
+    ]
     return ListingSummary(
         providers=row["providers"],
         countries=row["countries"],
         verified=row["verified"],
         jurisdictions=row["jurisdictions"],
+        by_country=counts,
     )
 
 

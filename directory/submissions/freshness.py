@@ -12,6 +12,7 @@ from pathlib import Path
 
 from directory.dataset.loader import iter_providers
 from directory.dataset.models import Provider
+from directory.dataset.provenance import OLD_EVIDENCE_DAYS
 
 MAX_PLAUSIBLE_PRICE = 20_000
 
@@ -33,6 +34,7 @@ class Report:
     stale: list[Finding] = field(default_factory=list)
     unsourced: list[Finding] = field(default_factory=list)
     suspicious: list[Finding] = field(default_factory=list)
+    old_evidence: list[Finding] = field(default_factory=list)
     invalid: list[Finding] = field(default_factory=list)
     hidden: list[Finding] = field(default_factory=list)
     checked: int = 0
@@ -43,6 +45,7 @@ class Report:
             ("Not verified recently", self.stale),
             ("Without sources", self.unsourced),
             ("Suspicious values", self.suspicious),
+            ("Newest dated evidence more than two years old", self.old_evidence),
             ("Invalid records", self.invalid),
             ("Hidden from the public site (do not list)", self.hidden),
         ]
@@ -74,6 +77,10 @@ def check_freshness(data_dir: Path, stale_after_days: int, today: dt.date | None
             Finding(provider.id, provider.name, detail, hidden)
             for detail in suspicious_values(provider, today)
         ]
+        dated = [source.published for source in provider.sources if source.published]
+        if dated and (today - max(dated)).days > OLD_EVIDENCE_DAYS:
+            newest = f"newest dated source {max(dated).isoformat()}"
+            report.old_evidence.append(Finding(provider.id, provider.name, newest, hidden))
     report.stale.sort(key=lambda finding: finding.detail)
     return report
 

@@ -191,6 +191,7 @@ def provider(provider_id: str) -> str:
         region=region,
         region_names=region_names(db),
         stale=labels.is_stale(detail.last_verified_date, today, stale_after),
+        old_evidence=labels.old_evidence([s.published for s in detail.sources], today),
         stale_after_days=stale_after,
         canonical_url=canonical,
         json_ld=None if detail.illustrative else json_ld(detail, canonical),

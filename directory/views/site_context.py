@@ -9,7 +9,6 @@ the crisis box must always show something.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import sqlite3
 from collections.abc import Callable
@@ -137,13 +136,7 @@ def nav_items() -> list[dict[str, Any]]:
 
 def inject() -> dict[str, Any]:
     """The context processor: functions the layout calls (lazily, only when it renders)."""
-    return {
-        "nav_items": nav_items,
-        "crisis_box": crisis_box,
-        "data_as_of": data_as_of,
-        # For notes whose rule lapses on a stated date.
-        "today_iso": dt.date.today().isoformat(),
-    }
+    return {"nav_items": nav_items, "crisis_box": crisis_box, "data_as_of": data_as_of}
 
 
 FILTERS: dict[str, Callable[..., str | None]] = {
