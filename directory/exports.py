@@ -34,6 +34,9 @@ CSV_COLUMNS = (
     "treatments",
     "lowest_session_price",
     "currency",
+    # That price's source: the date it shows (empty when none) and the day it was read.
+    "price_published",
+    "price_retrieved",
     "payment_options",
     "accepting_new_patients",
     "url",
@@ -178,6 +181,8 @@ def csv_text(finding: Finding) -> str:
             "payment_options": " ".join(hit.payment_options),
             "lowest_session_price": cheapest["price_min"] if cheapest else None,
             "currency": cheapest["currency"] if cheapest else None,
+            "price_published": cheapest["price_published"] if cheapest else None,
+            "price_retrieved": cheapest["price_retrieved"] if cheapest else None,
             "illustrative": int(hit.illustrative),
         }
         writer.writerow([_csv_safe(row[column]) for column in CSV_COLUMNS])

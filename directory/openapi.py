@@ -185,9 +185,16 @@ _SOURCE = {
     "properties": {
         "id": {"type": "integer"},
         "url": _STRING,
+        "kind": {
+            **_nullable(_STRING),
+            "description": "provider, register, locator, directory, news or other.",
+        },
         "title": _nullable(_STRING),
-        "published": _nullable(_STRING),
-        "retrieved": _STRING,
+        "published": {
+            **_nullable(_STRING),
+            "description": "The date the source itself shows; null when it shows none.",
+        },
+        "retrieved": {**_STRING, "description": "The day the source was read."},
         "note": _nullable(_STRING),
     },
 }
@@ -203,6 +210,19 @@ _PROVIDER = {
         "treatments": {"type": "array", "items": {"type": "object"}},
         "locations": {"type": "array", "items": {"type": "object"}},
         "sources": {"type": "array", "items": {"$ref": "#/components/schemas/Source"}},
+        "fact_sources": {
+            "type": "object",
+            "description": (
+                "The sources of each fact, by the fact's path: `phone`, `website`, "
+                "`locations[0]`, `treatments.iv_infusion`, `treatments.iv_infusion.price`, "
+                "`payment_options`, `accepting_new_patients`, `screening`, `quality_signals[0]`, "
+                "`status`, `telehealth_areas`."
+            ),
+            "additionalProperties": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/Source"},
+            },
+        },
         "last_verified": {
             "type": "object",
             "properties": {"date": _nullable(_STRING), "by": _nullable(_STRING)},

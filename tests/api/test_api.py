@@ -131,6 +131,8 @@ def test_csv_export(seeded_client: Any) -> None:
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert [row["id"] for row in rows] == ["austin-harbor-infusions", "round-rock-ketamine"]
     assert rows[0]["lowest_session_price"] == "450.0" and rows[0]["currency"] == "USD"
+    # The price's two dates, kept apart: its page shows none; it was read on 15 January 2026.
+    assert (rows[0]["price_published"], rows[0]["price_retrieved"]) == ("", "2026-01-15")
 
 
 def test_csv_neutralises_formulas() -> None:
@@ -194,3 +196,13 @@ def test_fields_must_be_known(seeded_client: Any, value: str) -> None:
     assert response.status_code == 400
     assert response.get_json()["parameter"] == "fields"
     assert "distance_km" in response.get_json()["error"]
+
+
+def test_a_provider_carries_the_source_of_each_fact(seeded_client: Any) -> None:
+    body = seeded_client.get("/api/providers/austin-harbor-infusions").get_json()
+    [price_source] = body["fact_sources"]["treatments.iv_infusion.price"]
+    assert price_source["url"] == "https://clinic.example.org/pricing"
+    assert price_source["kind"] == "provider"
+    # The page shows no date: that stays null, never filled in with the day it was read.
+    assert (price_source["published"], price_source["retrieved"]) == (None, "2026-01-15")
+    assert set(body["fact_sources"]) >= {"phone", "website", "locations[0]"}
