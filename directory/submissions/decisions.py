@@ -171,6 +171,13 @@ def _approval_plan(
     note = f"Checked by a maintainer when approving {submission.ref}."
     title = clean(approval.source_title) or None
     if submission.kind == "new":
+        if text is not None:  # read under the approval lock: nothing can write it meanwhile
+            raise apply.Conflict(
+                f"a provider with the id {identifier} already exists; this would replace it. "
+                "Edit the proposal to give the new provider another id, or reject it and "
+                "suggest its facts as changes to the existing record",
+                [identifier],
+            )
         record = submission.proposal.get("record")
         if not isinstance(record, dict):
             raise NothingToApply("the proposal holds no record")

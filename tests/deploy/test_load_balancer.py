@@ -95,6 +95,44 @@ def test_static_files_come_from_nginx(cluster: Cluster) -> None:
     assert all(_hits(log, "/static/css/site.css") == 0 for log in cluster.logs)
 
 
+@pytest.mark.parametrize(
+    ("path", "mimetype"),
+    [("/static/css/site.css", "text/css"), ("/static/js/locate.js", "application/javascript")],
+)
+def test_static_files_carry_their_type_and_the_apps_headers(
+    cluster: Cluster, path: str, mimetype: str
+) -> None:
+    with urllib.request.urlopen(cluster.base + path, timeout=10) as response:
+        headers = response.headers
+    assert headers.get_content_type() == mimetype
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Referrer-Policy"] == "no-referrer"
+    assert "default-src 'none'" in headers["Content-Security-Policy"]
+
+
+def test_pages_through_nginx_are_styled_in_chromium(cluster: Cluster) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from directory.benchmarks.map_bench import CHROMIUM, CHROMIUM_ARGS
+
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (./scripts/test installs it)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(f"{cluster.base}/providers?near=Austin,%20TX")
+            rules = page.evaluate(
+                "() => [...document.styleSheets].reduce((n, s) => n + s.cssRules.length, 0)"
+            )
+            skip_link = page.eval_on_selector(".skip-link", "el => getComputedStyle(el).position")
+        finally:
+            browser.close()
+    assert rules > 10  # the stylesheet was applied, not dropped as text/plain
+    assert skip_link == "absolute"  # a rule of site.css in force (browsers default to static)
+
+
 def test_writes_go_to_the_writer_only(cluster: Cluster) -> None:
     for path in ("/review/", "/providers/new", "/providers/x/suggest", "/submissions/ABC"):
         # A 404 or a redirect to the login is fine: what matters is which instance answered.
@@ -113,6 +151,23 @@ def test_a_dead_instance_is_routed_around(cluster: Cluster) -> None:
     os.kill(int(pid_line[0].rsplit(" ", 1)[-1]), signal.SIGKILL)  # a worker dies mid-service
     statuses = [_get(f"{cluster.base}/api/providers?q=clinic")[0] for _ in range(30)]
     assert statuses == [200] * 30
+
+
+def test_a_failed_reader_leaves_no_search_or_address_in_the_error_log(cluster: Cluster) -> None:
+    # Stop the second instance altogether: nginx's connections to it are refused, and it
+    # would write each one, with the client's address and the request line, to its error log.
+    processes = re.findall(
+        r"\[(\d+)\] \[INFO\] (?:Starting gunicorn|Booting worker)", cluster.logs[1].read_text()
+    )
+    assert processes
+    for pid in processes:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(int(pid), signal.SIGKILL)
+    statuses = [_get(f"{cluster.base}/api/providers?q=clinic")[0] for _ in range(10)]
+    assert statuses == [200] * 10  # the other reader answered every one
+    error_log = (cluster.data.parent / "nginx" / "error.log").read_text(errors="replace")
+    assert "q=clinic" not in error_log
+    assert "client:" not in error_log
 
 
 @pytest.mark.parametrize(

@@ -323,3 +323,26 @@ def test_history_of_an_unchanged_record_is_empty(client: FlaskClient, url: str) 
     response = client.get(url)
     assert response.status_code == 200
     assert "No reviewed changes yet" in response.get_data(as_text=True)
+
+
+def test_approving_a_second_new_provider_with_the_same_id_never_replaces_the_first(
+    client: FlaskClient, reviewer: FlaskClient, queue_path: Path, dataset_dir: Path
+) -> None:
+    first_form = new_provider_form(phone="+15125550222")
+    second_form = new_provider_form(phone="+15125550233", website="https://other.example.org/")
+    for form in (first_form, second_form):
+        assert post_form(client, "/providers/new", form).status_code == 303
+    first, second = sorted(pending(queue_path), key=lambda s: s.created_at)
+    identifier = first.proposal["record"]["id"]
+    assert second.proposal["record"]["id"] == identifier  # both named before either was approved
+    assert approve(reviewer, first.ref).status_code == 303
+    path = dataset_dir / f"providers/{identifier}.yaml"
+    before = path.read_bytes()
+
+    refused = approve(reviewer, second.ref)
+    assert refused.status_code == 409
+    assert f"a provider with the id {identifier} already exists" in refused.get_data(as_text=True)
+    assert path.read_bytes() == before  # the first record's phone and sources are intact
+    assert [s.ref for s in pending(queue_path)] == [second.ref]  # still waiting, nothing lost
+    assert {entry["record"] for entry in changelog(dataset_dir)} == {identifier}
+    assert len([e for e in changelog(dataset_dir) if e["field"] == "phone"]) == 1
