@@ -17,6 +17,7 @@ import contextlib
 import functools
 import os
 import secrets
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
@@ -119,15 +120,12 @@ def maintainer_required(view: Callable[P, R]) -> Callable[P, R | BaseResponse]:
 
     @functools.wraps(view)
     def wrapped(*args: P.args, **kwargs: P.kwargs) -> R | BaseResponse:
-        name = session.get(SESSION_KEY)
-        account = None
-        if isinstance(name, str):
-            with store.open_store(workspace().queue) as connection:
-                account = accounts.find(connection, name)
+        account = _session_account()
         if account is None:
-            session.pop(SESSION_KEY, None)
+            session.clear()
             target = request.full_path.rstrip("?") if request.method == "GET" else None
             return redirect(url_for("login.login", next=target))
+        session["seen"] = _now()
         g.maintainer = account.name
         return view(*args, **kwargs)
 
@@ -135,19 +133,56 @@ def maintainer_required(view: Callable[P, R]) -> Callable[P, R | BaseResponse]:
     return wrapped
 
 
+def _now() -> int:
+    """Seconds since the epoch (a function, so tests can move the clock)."""
+    return int(time.time())
+
+
+def _session_account() -> accounts.Maintainer | None:
+    """The account this session belongs to, if the session is still good.
+
+    It must name an existing account, carry that account's current epoch (logout, a new
+    password or removal replace it), and be within both the idle and the absolute lifetime.
+    """
+    name, epoch = session.get(SESSION_KEY), session.get("epoch")
+    started, seen = session.get("started"), session.get("seen")
+    if not (isinstance(name, str) and isinstance(epoch, str) and epoch):
+        return None
+    if not (isinstance(started, int) and isinstance(seen, int)):
+        return None
+    now = _now()
+    config = current_app.config
+    if now - seen > int(config["SESSION_IDLE_MINUTES"]) * 60:
+        return None
+    if now - started > int(config["SESSION_MAX_HOURS"]) * 3600:
+        return None
+    with store.open_store(workspace().queue) as connection:
+        account = accounts.find(connection, name)
+    if account is None or not secrets.compare_digest(account.session_epoch, epoch):
+        return None
+    return account
+
+
 def current_maintainer() -> str:
     """The name of the maintainer making this request (set by :func:`maintainer_required`)."""
     return str(g.maintainer)
 
 
-def log_in(name: str) -> None:
+def log_in(account: accounts.Maintainer) -> None:
     """Start a maintainer's session (a fresh one, so no earlier session state carries over)."""
     session.clear()
-    session[SESSION_KEY] = name
+    now = _now()
+    session.update(
+        {SESSION_KEY: account.name, "epoch": account.session_epoch, "started": now, "seen": now}
+    )
 
 
 def log_out() -> None:
-    """End the session."""
+    """End this session and every other session of the same account, then clear the cookie."""
+    account = _session_account()
+    if account is not None:
+        with store.open_store(workspace().queue) as connection:
+            accounts.end_sessions(connection, account.name)
     session.clear()
 
 

@@ -51,6 +51,23 @@ def list_maintainers() -> None:
         click.echo("no maintainers yet: add one with 'flask --app directory maintainers add NAME'")
 
 
+@maintainers.command("reset-password")
+@click.argument("name")
+@click.password_option(
+    "--password", prompt="New password", help="Prompted for (twice) when not given."
+)
+def reset_password(name: str, password: str) -> None:
+    """Give the maintainer NAME a new password and end all of its sessions."""
+    with store.open_store(_workspace().queue) as connection:
+        try:
+            changed = accounts.set_password(connection, name, password)
+        except accounts.AccountError as exc:
+            raise click.ClickException(str(exc)) from None
+    if not changed:
+        raise click.ClickException(f"there is no maintainer called {name!r}")
+    click.echo(f"new password set for {name}; every session of the account has ended")
+
+
 @maintainers.command("remove")
 @click.argument("name")
 def remove_maintainer(name: str) -> None:

@@ -84,6 +84,16 @@ SETTINGS: tuple[Setting, ...] = (
         "Failed maintainer logins allowed per client, and per account, per hour.",
     ),
     Setting(
+        "SESSION_IDLE_MINUTES",
+        60,
+        "A maintainer's session ends after this many minutes without a request.",
+    ),
+    Setting(
+        "SESSION_MAX_HOURS",
+        12,
+        "A maintainer's session ends this many hours after logging in, however active.",
+    ),
+    Setting(
         "TRUSTED_PROXIES",
         0,
         "How many reverse proxies stand in front of the app; their X-Forwarded-For and "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 import sqlite3
 from dataclasses import dataclass
 from functools import cache
@@ -26,9 +27,13 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS maintainers (
     name TEXT PRIMARY KEY COLLATE NOCASE,
     password_hash TEXT NOT NULL,
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    session_epoch TEXT NOT NULL DEFAULT ''
 );
 """
+
+#: Added to the accounts table of queues made before sessions could be ended on the server.
+MIGRATIONS = ("ALTER TABLE maintainers ADD COLUMN session_epoch TEXT NOT NULL DEFAULT ''",)
 
 _hasher = PasswordHasher()
 
@@ -45,10 +50,15 @@ class AccountError(ValueError):
 
 @dataclass(frozen=True)
 class Maintainer:
-    """A maintainer account (never with its hash)."""
+    """A maintainer account (never with its hash).
+
+    ``session_epoch`` is a random token every session of the account carries; replacing it
+    (logout, a new password, removal) ends them all, wherever their cookies were copied.
+    """
 
     name: str
     created_at: str
+    session_epoch: str = ""
 
 
 def check_name(name: str) -> str:
@@ -75,14 +85,33 @@ def add(connection: sqlite3.Connection, name: str, password: str) -> Maintainer:
     check_name(name)
     check_password(password)
     created = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    epoch = secrets.token_urlsafe(24)
     try:
         connection.execute(
-            "INSERT INTO maintainers (name, password_hash, created_at) VALUES (?, ?, ?)",
-            [name, _hasher.hash(password), created],
+            "INSERT INTO maintainers (name, password_hash, created_at, session_epoch) "
+            "VALUES (?, ?, ?, ?)",
+            [name, _hasher.hash(password), created, epoch],
         )
     except sqlite3.IntegrityError:
         raise AccountError(f"a maintainer called {name!r} already exists") from None
-    return Maintainer(name, created)
+    return Maintainer(name, created, epoch)
+
+
+def end_sessions(connection: sqlite3.Connection, name: str) -> str:
+    """End every session of ``name`` by giving the account a new epoch; returns it."""
+    epoch = secrets.token_urlsafe(24)
+    connection.execute("UPDATE maintainers SET session_epoch = ? WHERE name = ?", [epoch, name])
+    return epoch
+
+
+def set_password(connection: sqlite3.Connection, name: str, password: str) -> bool:
+    """Give ``name`` a new password and end its sessions; False if there is no such account."""
+    check_password(password)
+    cursor = connection.execute(
+        "UPDATE maintainers SET password_hash = ?, session_epoch = ? WHERE name = ?",
+        [_hasher.hash(password), secrets.token_urlsafe(24), name],
+    )
+    return cursor.rowcount == 1
 
 
 def remove(connection: sqlite3.Connection, name: str) -> bool:
@@ -100,9 +129,9 @@ def list_all(connection: sqlite3.Connection) -> list[Maintainer]:
 def find(connection: sqlite3.Connection, name: str) -> Maintainer | None:
     """The account called ``name`` (any case), or None."""
     row = connection.execute(
-        "SELECT name, created_at FROM maintainers WHERE name = ?", [name]
+        "SELECT name, created_at, session_epoch FROM maintainers WHERE name = ?", [name]
     ).fetchone()
-    return None if row is None else Maintainer(row[0], row[1])
+    return None if row is None else Maintainer(row[0], row[1], row[2])
 
 
 def verify(connection: sqlite3.Connection, name: str, password: str) -> Maintainer | None:
@@ -110,7 +139,8 @@ def verify(connection: sqlite3.Connection, name: str, password: str) -> Maintain
     if len(password) > MAX_PASSWORD or len(name) > 100:
         return None
     row = connection.execute(
-        "SELECT name, password_hash, created_at FROM maintainers WHERE name = ?", [name]
+        "SELECT name, password_hash, created_at, session_epoch FROM maintainers WHERE name = ?",
+        [name],
     ).fetchone()
     stored = row[1] if row is not None else _dummy_hash()
     try:
@@ -124,7 +154,8 @@ def verify(connection: sqlite3.Connection, name: str, password: str) -> Maintain
             "UPDATE maintainers SET password_hash = ? WHERE name = ?",
             [_hasher.hash(password), row[0]],
         )
-    return Maintainer(row[0], row[2])
+    epoch = row[3] or end_sessions(connection, row[0])  # accounts from before epochs existed
+    return Maintainer(row[0], row[2], epoch)
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ CREATE INDEX IF NOT EXISTS submissions_status ON submissions (status, created_at
 CREATE INDEX IF NOT EXISTS submissions_provider ON submissions (provider_id, status);
 """
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -111,11 +111,15 @@ def connect(path: Path) -> sqlite3.Connection:
 def _create_schema(connection: sqlite3.Connection) -> None:
     connection.execute("PRAGMA journal_mode = WAL")  # persistent: set once, kept by the file
     with transaction(connection):
-        if connection.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        if version >= SCHEMA_VERSION:
             return  # another worker created it while this one waited for the lock
         # One statement at a time: executescript() would commit the open transaction.
         for statement in (SCHEMA + accounts.SCHEMA + ratelimit.SCHEMA).split(";"):
             if statement.strip():
+                connection.execute(statement)
+        if version == 1:  # a queue made before sessions could be ended on the server
+            for statement in accounts.MIGRATIONS:
                 connection.execute(statement)
         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 

@@ -48,7 +48,7 @@ def login() -> str | tuple[str, int] | BaseResponse:
         error, status = (LIMITED, 429) if result.limited else (FAILED, 401)
         page = render_template("review/login.html", next=target, name=name, error=error)
         return page, status
-    auth.log_in(result.maintainer.name)
+    auth.log_in(result.maintainer)
     return redirect(safe_next(target), code=303)
 
 

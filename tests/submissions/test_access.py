@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from directory import create_app
+from directory import auth, create_app
 from directory.auth import GUARD_MARK
 from directory.db import close_all
 from directory.submissions import accounts, store
@@ -174,3 +174,95 @@ def test_passwords_are_stored_as_argon2_hashes(queue_path: Path, maintainer: str
         stored = connection.execute("SELECT password_hash FROM maintainers").fetchone()[0]
     assert stored.startswith("$argon2id$")
     assert PASSWORD not in stored
+
+
+def _copied_cookie(client: FlaskClient) -> str:
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    return cookie.value
+
+
+def test_logout_ends_the_session_even_for_a_copied_cookie(
+    app: Flask, reviewer: FlaskClient
+) -> None:
+    copied = _copied_cookie(reviewer)
+    page = reviewer.get("/review/")
+    assert page.status_code == 200
+    assert (
+        reviewer.post("/maintainers/logout", data={"csrf_token": csrf_from(page)}).status_code
+        == 303
+    )
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    assert thief.get("/review/").status_code == 302  # the copy no longer opens the queue
+
+
+def test_a_new_password_from_the_cli_ends_every_session(app: Flask, reviewer: FlaskClient) -> None:
+    runner = app.test_cli_runner()
+    new = "another long enough password"
+    result = runner.invoke(args=["maintainers", "reset-password", "alice"], input=f"{new}\n{new}\n")
+    assert result.exit_code == 0, result.output
+    assert reviewer.get("/review/").status_code == 302
+    fresh = app.test_client()
+    assert log_in(fresh, "alice", new).status_code == 303
+    assert fresh.get("/review/").status_code == 200
+    unknown = runner.invoke(
+        args=["maintainers", "reset-password", "nobody"], input=f"{new}\n{new}\n"
+    )
+    assert unknown.exit_code != 0 and "no maintainer called 'nobody'" in unknown.output
+
+
+def test_removing_and_adding_an_account_again_does_not_revive_old_cookies(
+    app: Flask, reviewer: FlaskClient, queue_path: Path
+) -> None:
+    copied = _copied_cookie(reviewer)
+    with store.open_store(queue_path) as connection:
+        assert accounts.remove(connection, "alice")
+        accounts.add(connection, "alice", PASSWORD)
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    assert thief.get("/review/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("later", "open_"), [(59 * 60, True), (61 * 60, False)], ids=["active", "idle-too-long"]
+)
+def test_an_idle_session_ends(
+    reviewer: FlaskClient, monkeypatch: pytest.MonkeyPatch, later: int, open_: bool
+) -> None:
+    start = auth._now()
+    monkeypatch.setattr(auth, "_now", lambda: start + later)
+    assert (reviewer.get("/review/").status_code == 200) is open_
+
+
+def test_a_session_ends_after_its_absolute_lifetime_however_active(
+    reviewer: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    start = auth._now()
+    for hours in range(1, 13):  # a request every hour keeps it from going idle
+        monkeypatch.setattr(auth, "_now", lambda hours=hours: start + hours * 3600 - 60)
+        assert reviewer.get("/review/").status_code == 200, hours
+    monkeypatch.setattr(auth, "_now", lambda: start + 12 * 3600 + 60)
+    assert reviewer.get("/review/").status_code == 302
+
+
+def test_a_queue_from_before_session_epochs_is_migrated(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    old = sqlite3.connect(path)
+    old.execute(
+        "CREATE TABLE maintainers (name TEXT PRIMARY KEY COLLATE NOCASE, "
+        "password_hash TEXT NOT NULL, created_at TEXT NOT NULL)"
+    )
+    old.execute(
+        "INSERT INTO maintainers VALUES (?, ?, ?)",
+        ["alice", accounts._hasher.hash(PASSWORD), "2026-01-01T00:00:00+00:00"],
+    )
+    old.execute("PRAGMA user_version = 1")
+    old.commit()
+    old.close()
+    with store.open_store(path) as connection:
+        account = accounts.verify(connection, "alice", PASSWORD)
+        assert account is not None and account.session_epoch  # given one on first login
+        assert accounts.find(connection, "alice") == account
