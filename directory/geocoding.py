@@ -40,6 +40,7 @@ class LazyGeocoder:
                 user_agent=config["GEOCODER_USER_AGENT"],
                 nominatim_url=config["NOMINATIM_URL"],
                 cache_path=instance / "geocode-cache.db",
+                cache_secret=str(config.get("SECRET_KEY") or ""),
             )
         return self._geocoder
 

@@ -96,7 +96,8 @@ class FallbackGeocoder:
                 timeout=timeout or self.timeout,
             )
         except (GeopyError, OSError) as error:
-            log.warning("Nominatim failed for %r (%s); using the offline gazetteer.", text, error)
+            # Never the query: what people type is sensitive (see directory.geo.cache).
+            log.warning("Nominatim failed (%s); using the offline gazetteer.", type(error).__name__)
             return self.offline.lookup(text)
         result = from_nominatim_list([a.raw for a in answers or ()])
         if self.cache is not None:
@@ -125,6 +126,7 @@ def make_geocoder(
     user_agent: str,
     nominatim_url: str | None = None,
     cache_path: Path | None = None,
+    cache_secret: str = "",
     min_delay_seconds: float = 1.0,
     timeout: float = 5.0,
 ) -> OfflineGeocoder | FallbackGeocoder:
@@ -144,8 +146,10 @@ def make_geocoder(
         raise ValueError(
             "Nominatim needs an identifying user_agent, e.g. 'site-name/1.0 (contact)'."
         )
+    # urllib3 logs the full URL, with what the person typed, when it retries a request.
+    logging.getLogger("urllib3.connectionpool").setLevel(logging.ERROR)
     nominatim = Nominatim(user_agent=user_agent, **_server(nominatim_url))
-    cache = GeocodeCache(cache_path) if cache_path else None
+    cache = GeocodeCache(cache_path, cache_secret) if cache_path else None
     return FallbackGeocoder(
         nominatim, offline, cache=cache, min_delay_seconds=min_delay_seconds, timeout=timeout
     )

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import socket
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from geopy.location import Location
 
-from directory.geo.cache import GeocodeCache
+from directory.geo.cache import WINDOW_DAYS, GeocodeCache
 from directory.geo.offline import OfflineGeocoder
 from directory.geo.online import FallbackGeocoder, make_geocoder
 from tests.geo.conftest import FakeNominatim
@@ -79,6 +82,7 @@ def test_cache_survives_a_restart(
             user_agent=USER_AGENT,
             nominatim_url=fake_nominatim.url,
             cache_path=tmp_path / "geocode.sqlite3",
+            cache_secret="the instance secret",
             min_delay_seconds=0.01,
         )
         location = geocoder.geocode("Austin, TX")
@@ -118,7 +122,9 @@ def test_server_error_falls_back_offline_and_is_not_cached(
     assert len(fake_nominatim.requests) == 2
 
 
-def test_server_down_falls_back_offline(gazetteer_path: Path, tmp_path: Path) -> None:
+def test_server_down_falls_back_offline(
+    gazetteer_path: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     with socket.socket() as probe:  # a port that nothing listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -132,9 +138,12 @@ def test_server_down_falls_back_offline(gazetteer_path: Path, tmp_path: Path) ->
         timeout=2,
     )
     try:
-        location = geocoder.geocode("78701")
+        with caplog.at_level(logging.WARNING):
+            location = geocoder.geocode("78701")
         assert isinstance(location, Location)
         assert (location.raw["source"], location.raw["precision"]) == ("offline", "postal_code")
+        assert "Nominatim failed" in caplog.text
+        assert "78701" not in caplog.text  # what the person typed is never logged
     finally:
         geocoder.close()
 
@@ -182,7 +191,7 @@ def test_bad_configuration_is_refused(
 
 
 def test_cache_round_trip(tmp_path: Path, offline: OfflineGeocoder) -> None:
-    cache = GeocodeCache(tmp_path / "cache.sqlite3")
+    cache = GeocodeCache(tmp_path / "cache.sqlite3", "secret")
     result = offline.lookup("Portland")
     assert result is not None
     assert cache.get("Portland") is None
@@ -192,3 +201,29 @@ def test_cache_round_trip(tmp_path: Path, offline: OfflineGeocoder) -> None:
     assert entry is not None and entry.result == result
     assert miss is not None and miss.result is None
     cache.close()
+
+
+def test_the_cache_keeps_neither_queries_nor_times_and_forgets_after_its_window(
+    tmp_path: Path, offline: OfflineGeocoder
+) -> None:
+    day = [dt.date(2026, 12, 4)]
+    path = tmp_path / "cache.sqlite3"
+    cache = GeocodeCache(path, "instance secret", today=lambda: day[0])
+    result = offline.lookup("Portland")
+    cache.put("12 Main Street, Portland", result)
+    assert cache.get("12 main street,  portland") is not None
+    wal = path.with_name(path.name + "-wal")
+    raw = path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+    assert b"Main Street" not in raw and b"main street" not in raw
+    columns = [
+        row[1] for row in sqlite3.connect(path).execute("PRAGMA table_info(geocode_answers)")
+    ]
+    assert columns == ["key", "result", "expires"]  # no time of asking
+    other = GeocodeCache(path, "another secret", today=lambda: day[0])
+    assert other.get("12 Main Street, Portland") is None  # the key is not the query
+    day[0] += dt.timedelta(days=WINDOW_DAYS)
+    assert cache.get("12 Main Street, Portland") is None  # a new window, a new key
+    cache.put("Elsewhere", None)  # writing drops what has expired
+    assert len(cache) == 1
+    cache.close()
+    other.close()
