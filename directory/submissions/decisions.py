@@ -91,6 +91,8 @@ def edit(
     if len(text) > MAX_EDIT:
         return [f"the record is too long (at most {MAX_EDIT:,} characters)"]
     try:
+        if _has_aliases(text.replace("\x00", "")):
+            return ["anchors and aliases (& and *) are not allowed: write each value out"]
         parsed = yaml.safe_load(text.replace("\x00", ""))
     except yaml.YAMLError as exc:
         return [f"not valid YAML: {' '.join(str(exc).split())[:300]}"]
@@ -122,6 +124,15 @@ def edit(
     if not store.save_proposal(connection, ref, identifier, proposal, by):
         return ["this submission is no longer pending"]
     return []
+
+
+def _has_aliases(text: str) -> bool:
+    """Whether ``text`` uses YAML anchors or aliases (read as events, so nothing expands:
+    a few hundred bytes of nested aliases would otherwise take exponential time)."""
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            return True
+    return False
 
 
 def approve(

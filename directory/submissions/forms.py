@@ -21,11 +21,17 @@ from directory.dataset import provenance
 from directory.dataset.loader import field_path
 from directory.dataset.models import Provider
 
-# C0/C1 control characters except tab and newline, plus zero-width and bidirectional
-# controls, which can hide or reorder text in a reviewer's view.
+# C0/C1 control characters except tab and newline, zero-width and bidirectional controls,
+# which can hide or reorder text in a reviewer's view, Hangul fillers (blank letters) and
+# variation selectors (they only change how a glyph is drawn).
 _INVISIBLE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff"
+    "\u115f\u1160\u3164\uffa0\ufe00-\ufe0f\U000e0100-\U000e01ef]"
 )
+#: Format characters some scripts need inside words (Persian, Arabic and Indic writing):
+#: the zero-width non-joiner and joiner. Every other format character (category Cf: soft
+#: hyphens, word joiners, the Arabic letter mark, tag characters...) is removed.
+KEPT_FORMAT_CHARACTERS = frozenset({"\u200c", "\u200d"})
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029]")
 
 MAX_URL = 2000
@@ -55,6 +61,9 @@ def clean(text: str | None, multiline: bool = False) -> str:
         return ""
     text = _LINE_BREAKS.sub("\n", text)
     text = _INVISIBLE.sub("", text)
+    text = "".join(
+        ch for ch in text if unicodedata.category(ch) != "Cf" or ch in KEPT_FORMAT_CHARACTERS
+    )
     if not multiline:
         text = " ".join(text.split())
     return unicodedata.normalize("NFC", text).strip()

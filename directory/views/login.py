@@ -7,6 +7,8 @@ single writer instance owns the queue (docs/deploy.md), /maintainers/ is routed 
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -20,9 +22,14 @@ FAILED = "That name and password do not match an account."
 LIMITED = "Too many failed attempts. Wait an hour, or ask another maintainer for help."
 
 
+#: A path under /review in printable ASCII: no other site, no control characters (a line
+#: break in a redirect's Location would be refused by the server with a 500).
+_REVIEW_PATH = re.compile(r"/review(?:[/?][\x21-\x7e]*)?")
+
+
 def safe_next(target: str | None) -> str:
     """Where to go after logging in: a page under /review, never another site."""
-    if target and target.startswith("/review") and "//" not in target and "\\" not in target:
+    if target and _REVIEW_PATH.fullmatch(target) and "//" not in target and "\\" not in target:
         return target
     return url_for("review.queue")
 

@@ -90,7 +90,16 @@ def test_login_returns_to_the_page_asked_for(client: FlaskClient, maintainer: st
 
 
 @pytest.mark.parametrize(
-    "target", ["https://evil.example/", "//evil.example/review", "/review\\..\\x", "/elsewhere"]
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/review",
+        "/review\\..\\x",
+        "/elsewhere",
+        "/review/\r\nSet-Cookie: stolen=1",  # a line break once gave a 500
+        "/review/\nx",
+        "/reviewer",
+    ],
 )
 def test_login_never_redirects_off_the_review_area(
     client: FlaskClient, maintainer: str, target: str

@@ -346,3 +346,28 @@ def test_approving_a_second_new_provider_with_the_same_id_never_replaces_the_fir
     assert [s.ref for s in pending(queue_path)] == [second.ref]  # still waiting, nothing lost
     assert {entry["record"] for entry in changelog(dataset_dir)} == {identifier}
     assert len([e for e in changelog(dataset_dir) if e["field"] == "phone"]) == 1
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        "id: harbor-ketamine-austin\nname: &n Harbor\norganisation: *n\n",
+        # A "billion laughs" alias bomb: 413 bytes once took seconds to expand.
+        "a: &a [x, x, x, x, x, x, x, x, x]\n"
+        + "".join(
+            f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n"
+            for i in range(8)
+        ),
+    ],
+    ids=["alias", "alias-bomb"],
+)
+def test_edited_yaml_may_not_use_anchors_or_aliases(
+    client: FlaskClient, reviewer: FlaskClient, queue_path: Path, record: str
+) -> None:
+    ref = suggest(client, queue_path, field="other", proposed="The max price is 600 now")
+    edit = reviewer.get(f"/review/submissions/{ref}/edit")
+    refused = reviewer.post(
+        f"/review/submissions/{ref}/edit", data={"csrf_token": csrf_from(edit), "record": record}
+    )
+    assert refused.status_code == 400
+    assert "anchors and aliases" in refused.get_data(as_text=True)

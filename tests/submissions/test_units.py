@@ -227,3 +227,30 @@ def test_verify_fails_for_unknown_names_and_long_passwords(tmp_path: Path) -> No
         assert accounts.verify(connection, "alice", "x" * 2000) is None
         found = accounts.verify(connection, "ALICE", "a long enough password")
         assert found is not None and found.name == "alice"
+
+
+@pytest.mark.parametrize(
+    "character",
+    ["\u2060", "\u061c", "\u180e", "\u00ad", "\u3164", "\U000e0041", "\ufe0f", "\u200b"],
+    ids=[
+        "word-joiner",
+        "arabic-mark",
+        "mongolian-sep",
+        "soft-hyphen",
+        "hangul-filler",
+        "tag",
+        "variation-selector",
+        "zero-width-space",
+    ],
+)
+def test_clean_removes_invisible_and_format_characters(character: str) -> None:
+    from directory.submissions.forms import clean
+
+    assert clean(f"Harbor{character} Ketamine") == "Harbor Ketamine"
+
+
+def test_clean_keeps_the_joiners_scripts_need() -> None:
+    from directory.submissions.forms import clean
+
+    persian = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"  # "I want", with a ZWNJ
+    assert clean(persian) == persian
