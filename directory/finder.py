@@ -7,7 +7,7 @@ validate the parameters, resolve the place with the configured geocoder, and sea
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from flask import current_app
@@ -83,6 +83,37 @@ def resolve_place(near: str) -> ResolvedPlace | None:
         fallback=raw.get("fallback"),
         alternatives=list(raw.get("alternatives") or []),
     )
+
+
+#: The wider radii an empty search offers, in the search's own unit.
+WIDER_RADII = (100.0, 250.0, 500.0)
+
+
+@dataclass(frozen=True)
+class WiderSearch:
+    """A one-click wider search: its radius and how many providers it would find."""
+
+    radius: float
+    total: int
+    args: dict[str, str]
+
+
+def wider_searches(finding: Finding) -> list[WiderSearch]:
+    """For a circle that found nobody: the same search at each of :data:`WIDER_RADII` beyond
+    its radius, with the count each would find (one count query each, on empty pages only)."""
+    params, place = finding.params, finding.place
+    if finding.result.total or place is None or params.bbox is not None:
+        return []
+    center = Point(place.latitude, place.longitude)
+    codes = [place.region or "", place.country or ""]
+    found = []
+    for radius in WIDER_RADII:
+        if radius <= params.radius:
+            continue
+        wider = replace(params, radius=radius, radius_given=True, page=1, per_page=1)
+        total = search(get_db(), wider, center=center, telehealth_codes=codes).total
+        found.append(WiderSearch(radius, total, wider.query_args(per_page=params.per_page)))
+    return found
 
 
 def find_providers(args: Mapping[str, str], **limits: int) -> Finding:

@@ -179,6 +179,29 @@ def format_distance(km: float | None, unit: str) -> str:
     return f"{shown} {unit}"
 
 
+#: How a distance to a site placed only approximately is qualified.
+APPROXIMATE_POSITIONS = {"city": "city-level position", "postal_code": "postal-code position"}
+
+
+def describe_distance(km: float | None, unit: str, precision: str | None) -> str:
+    """A distance as precise as the site's position allows: exact to a street address, "about"
+    and whole units to a city's or postal code's centre, never "0.0 km" to a centroid.
+
+    >>> describe_distance(5.26, "km", "city"), describe_distance(0.04, "km", "city")
+    ('about 5 km away (city-level position)', 'under 1 km away (city-level position)')
+    >>> describe_distance(3.21, "mi", "address")
+    '2.0 mi away'
+    """
+    if km is None:
+        return UNKNOWN
+    approximate = APPROXIMATE_POSITIONS.get(precision or "")
+    if approximate is None:
+        return f"{format_distance(km, unit)} away"
+    value = km / KM_PER_MILE if unit == "mi" else km
+    shown = f"under 1 {unit}" if value < 1 else f"about {value:,.0f} {unit}"
+    return f"{shown} away ({approximate})"
+
+
 def format_radius(radius: float, unit: str) -> str:
     """A search radius as typed: "50 km", "2.5 mi"."""
     return f"{radius:g} {unit}"

@@ -159,7 +159,9 @@ def _provider_filters(params: SearchParams, where: list[str], args: dict[str, An
 
 
 _HIT_COLUMNS = (
-    "p.id, p.name, p.status, p.illustrative, p.region, p.country, p.accepting_new_patients, "
+    # The region and country of the site shown (the nearest), else the provider's own.
+    "p.id, p.name, p.status, p.illustrative, coalesce(l.region, p.region) AS region, "
+    "coalesce(l.country, p.country) AS country, p.accepting_new_patients, "
     "l.id AS location_id, l.city, l.street, l.postal_code, l.latitude, l.longitude, l.precision"
 )
 

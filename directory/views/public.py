@@ -28,7 +28,7 @@ from directory.content import about as about_content
 from directory.dataset.codes import is_jurisdiction_code
 from directory.dataset.models import slug_is_valid
 from directory.db import get_db
-from directory.finder import Finding, find_providers
+from directory.finder import Finding, find_providers, wider_searches
 from directory.queries.meta import dataset_info
 from directory.queries.providers import ProviderDetail, get_provider, listed_provider_ids
 from directory.queries.regions import (
@@ -152,6 +152,7 @@ def providers() -> tuple[str, int] | str:
         telehealth_area=names.get(area) if area else None,
         map_url=map_url(finding.params),
         crisis_country=area,
+        wider=wider_searches(finding),
         **pager(finding, lambda page: page_url(finding.params, page)),
         **form_context(values),
     )

@@ -151,6 +151,7 @@ FILTERS: dict[str, Callable[..., str | None]] = {
     "nice_date": labels.format_date,
     "price": labels.treatment_price,
     "distance": labels.format_distance,
+    "distance_from": labels.describe_distance,
     "radius": labels.format_radius,
     "tel_href": labels.tel_href,
     "phone_display": labels.phone_display,

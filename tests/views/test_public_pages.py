@@ -352,7 +352,9 @@ def test_provider_page_sections(site_client: FlaskClient) -> None:
     assert "15 January 2026" in html
     assert '<a href="tel:+15125550100">(512) 555-0100</a>' in html
     assert '<a href="https://clinic.example.org/" rel="noopener nofollow">' in html
-    assert 'href="https://www.openstreetmap.org/directions?to=30.2672,-97.7431"' in html
+    # Directions go to the street address when one is known, not to the map pin.
+    assert "directions?to=1+Congress+Ave%2C+Austin%2C+78701%2C+US" in html
+    assert "directions?to=30.2672,-97.7431" not in html
     assert "Physician oversight: Anesthesiologist on site" in html
     assert "Self-pay (cash or card)" in html
     assert "Financing or payment plans" in html

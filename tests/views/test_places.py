@@ -1,0 +1,78 @@
+"""Distances and places that are no more precise than the data: city-level sites say so, a
+card names the nearest site's own region, and an empty circle offers wider ones."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+
+from tests.builders import make_jurisdiction, make_provider, write_dataset
+
+
+def _site(city: str, region: str, lat: float, lon: float, precision: str) -> dict[str, object]:
+    return {
+        "city": city,
+        "region": region,
+        "country": "US",
+        "latitude": lat,
+        "longitude": lon,
+        "precision": precision,
+    }
+
+
+@pytest.fixture
+def dataset_dir(tmp_path: Path) -> Path:
+    providers = [
+        make_provider(
+            id="city-centre-clinic",
+            name="City Centre Clinic",
+            locations=[_site("Austin", "US-TX", 30.26715, -97.74306, "city")],
+        ),
+        make_provider(
+            id="two-coast-clinic",
+            name="Two Coast Clinic",
+            # Its first site, which sets its own region, is in New York.
+            locations=[
+                _site("New York", "US-NY", 40.7128, -74.006, "address"),
+                _site("Santa Monica", "US-CA", 34.0195, -118.4912, "address"),
+            ],
+        ),
+        make_provider(
+            id="fort-collins-clinic",
+            name="Fort Collins Clinic",
+            locations=[_site("Fort Collins", "US-CO", 40.5853, -105.0844, "address")],
+        ),
+    ]
+    jurisdictions = [make_jurisdiction(c) for c in ("US", "US-TX", "US-NY", "US-CA", "US-CO")]
+    return write_dataset(tmp_path / "data", providers, jurisdictions)
+
+
+def _html(client: FlaskClient, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    return response.get_data(as_text=True)
+
+
+def test_a_city_level_site_is_never_shown_as_exactly_here(client: FlaskClient) -> None:
+    html = _html(client, "/providers?near=Austin")
+    assert "under 1 km away (city-level position)" in html
+    assert "0.0 km" not in html
+
+
+def test_the_card_pairs_the_nearest_sites_city_with_its_own_region(client: FlaskClient) -> None:
+    html = _html(client, "/providers?near=Santa%20Monica")
+    assert "Santa Monica, US-CA" in html
+    assert "Santa Monica, US-NY" not in html
+    assert "<strong>about" not in html and "away</strong>" in html  # a street address is exact
+
+
+def test_an_empty_circle_offers_wider_searches_with_their_counts(client: FlaskClient) -> None:
+    html = _html(client, "/providers?near=Denver")
+    wider = html.split('class="wider"')[1].split("</p>")[0]
+    assert "within 100 km (1 provider)" in wider
+    assert "within 250 km (1 provider)" in wider
+    assert "within 500 km (1 provider)" in wider
+    assert "radius=250" in wider and "near=Denver" in wider
+    assert _html(client, "/providers?near=Denver&radius=100").count("Fort Collins Clinic") >= 1
