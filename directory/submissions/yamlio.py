@@ -57,6 +57,9 @@ def _yaml() -> YAML:
     document.indent(mapping=2, sequence=4, offset=2)
     document.representer.add_representer(type(None), _represent_none)
     document.representer.add_representer(str, _represent_str)
+    # One date object used twice (a source read today, a verification made today) would be
+    # written as an anchor and an alias (&id001 / *id001): curated files stay plain YAML.
+    document.representer.ignore_aliases = lambda _data: True
     return document
 
 

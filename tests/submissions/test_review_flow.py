@@ -371,3 +371,39 @@ def test_edited_yaml_may_not_use_anchors_or_aliases(
     )
     assert refused.status_code == 400
     assert "anchors and aliases" in refused.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("field", "proposed"),
+    [
+        ("phone", "+15125550199"),
+        ("name", "Harbor Ketamine Austin"),
+        ("payment_options", "cash, financing"),
+        ("treatments[0].price.max", "600"),
+        ("locations[0].street", "2 Test Street"),
+        ("accepting_new_patients", "no"),
+    ],
+)
+def test_approved_files_stay_plain_yaml(
+    client: FlaskClient,
+    reviewer: FlaskClient,
+    queue_path: Path,
+    dataset_dir: Path,
+    field: str,
+    proposed: str,
+) -> None:
+    from directory.submissions import yamlio
+
+    path = dataset_dir / FILE
+    # The shipped files are in the layout approvals write (the fixture is PyYAML's).
+    path.write_text(yamlio.dump(yamlio.load(path.read_text(encoding="utf-8"))), encoding="utf-8")
+    before = path.read_text(encoding="utf-8").splitlines()
+    ref = suggest(client, queue_path, field=field, proposed=proposed)
+    # Confirming the facts makes today's date appear twice (the source's and the verification's).
+    assert approve(reviewer, ref, verified="yes").status_code == 303
+    after = path.read_text(encoding="utf-8")
+    assert "&id" not in after and "*id" not in after  # no anchors, no aliases
+    yaml.safe_load(after)
+    # Lines the change did not touch are byte for byte as they were.
+    kept = [line for line in before if line in after.splitlines()]
+    assert len(kept) >= len(before) - 6, set(before) - set(after.splitlines())
