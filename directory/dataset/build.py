@@ -77,7 +77,11 @@ class _Sources:
     def id_of(self, source: Source) -> int:
         published = source.published.isoformat() if source.published else None
         kind = source.kind.value if source.kind else None
-        key = (source.url, kind, source.title, published, source.retrieved.isoformat(), source.note)
+        confirmed = getattr(source, "confirmed_on", None)
+        confirmed_on = confirmed.isoformat() if confirmed else None
+        confirmed_by = getattr(source, "confirmed_by", None)
+        key: tuple[str | None, ...] = (source.url, kind, source.title, published)
+        key += (source.retrieved.isoformat(), source.note, confirmed_on, confirmed_by)
         number = self.ids.get(key)
         if number is None:
             number = self.ids[key] = len(self.ids) + 1
@@ -90,6 +94,8 @@ class _Sources:
                     "published": published,
                     "retrieved": key[4],
                     "note": source.note,
+                    "confirmed_on": confirmed_on,
+                    "confirmed_by": confirmed_by,
                 }
             )
         return number

@@ -148,10 +148,24 @@ class Source(Strict):
 
 
 class RecordSource(Source):
-    """A source of a provider record, with the key its facts cite it by."""
+    """A source of a provider record, with the key its facts cite it by.
+
+    ``confirmed_on`` and ``confirmed_by`` record that a maintainer confirmed the facts citing
+    this source with the provider or an official register (never set by reading a page).
+    """
 
     key: SourceKey
     kind: SourceKind = SourceKind.OTHER
+    confirmed_on: dt.date | None = None
+    confirmed_by: ShortText | None = None
+
+    _confirmed = field_validator("confirmed_on")(_not_in_future)
+
+    @model_validator(mode="after")
+    def _confirmed_both(self) -> RecordSource:
+        if (self.confirmed_on is None) != (self.confirmed_by is None):
+            raise ValueError("a confirmation needs both confirmed_on and confirmed_by")
+        return self
 
 
 class Location(Strict):

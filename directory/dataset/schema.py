@@ -23,6 +23,8 @@ def create_schema(db: sqlite_utils.Database) -> None:
             "published": _TEXT,
             "retrieved": _TEXT,
             "note": _TEXT,
+            "confirmed_on": _TEXT,
+            "confirmed_by": _TEXT,
         },
         pk="id",
         not_null={"url", "retrieved"},

@@ -19,6 +19,8 @@ class SourceRef:
     published: str | None
     retrieved: str
     note: str | None
+    confirmed_on: str | None = None
+    confirmed_by: str | None = None
 
 
 @dataclass
@@ -65,6 +67,8 @@ def _source(row: sqlite3.Row) -> SourceRef:
         published=row["published"],
         retrieved=row["retrieved"],
         note=row["note"],
+        confirmed_on=row["confirmed_on"],
+        confirmed_by=row["confirmed_by"],
     )
 
 

@@ -211,7 +211,10 @@ def _approval_plan(
         yamlio.cite(document, [change.field for change in logged], key)
         if approval.verified:
             sourced = plain(document)
-            set_verified(document, day, approval.by)
+            if logged:  # the changed facts cite this source: they, not the record, are confirmed
+                yamlio.confirm_source(document, key, day, approval.by)
+            else:  # nothing changed: the maintainer confirmed the record as it stands
+                set_verified(document, day, approval.by)
             logged += diff_records(sourced, document)
     entries = changelog.entries(
         identifier,

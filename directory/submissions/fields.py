@@ -23,7 +23,7 @@ from directory.submissions.diff import get_at, parse_path
 NUMBER_KEYS = frozenset({"min", "max", "latitude", "longitude"})
 LIST_KEYS = frozenset({"payment_options", "telehealth_areas", "requirements"})
 BOOL_KEYS = frozenset({"illustrative", "do_not_list"})
-DATE_KEYS = frozenset({"as_of", "valid_until", "retrieved", "published", "date"})
+DATE_KEYS = frozenset({"as_of", "valid_until", "retrieved", "published", "date", "confirmed_on"})
 TRUE_WORDS = frozenset({"yes", "true", "1", "on"})
 FALSE_WORDS = frozenset({"no", "false", "0", "off"})
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

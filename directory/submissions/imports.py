@@ -132,18 +132,21 @@ def _plan_update(
     if failed:
         return None
     changes = diff_records(before, document)
+    logged = list(changes)
+    sourced = plain(document)
     for row in rows:
         key = yamlio.add_source(
             document, row.source_url, row.source_title or None, today, f"Batch import {reference}."
         )
         yamlio.cite(document, [row.field], key)
-    verified = next((row for row in rows if row.verified), None)
-    logged = list(changes)
-    if verified is not None:
-        sourced = plain(document)
-        yamlio.set_verified(document, today, by)
-        logged += diff_records(sourced, document)
-        sources.setdefault("last_verified", verified.source_url)
+        if row.verified:  # the row's fact, not the whole record, was confirmed
+            yamlio.confirm_source(document, key, today, by)
+    confirmed = [
+        change
+        for change in diff_records(sourced, document)
+        if change.field.startswith("sources[") and "confirmed" in change.field
+    ]
+    logged += confirmed
     problems = provider_errors(plain(document), today)
     errors += [_located(rows, path_text, message) for path_text, message in problems]
     if problems:

@@ -265,6 +265,17 @@ KNOWN_FACTS = tuple(
 )
 
 
+def confirm_source(document: CommentedMap, key: str, when: dt.date, by: str) -> None:
+    """Record that ``by`` confirmed the facts citing source ``key`` with the provider or a
+    register on ``when`` (the facts a change touched cite the source its approval added)."""
+    for source in document.get("sources") or []:
+        if isinstance(source, dict) and source.get("key") == key:
+            source["confirmed_on"] = when
+            source["confirmed_by"] = by
+            return
+    raise ValueError(f"the record has no source {key!r}")
+
+
 def set_verified(document: CommentedMap, when: dt.date, by: str) -> None:
     """Record that ``by`` confirmed the facts with the provider or a register on ``when``."""
     verification = CommentedMap()

@@ -72,3 +72,14 @@ def test_shipped_data_builds_and_every_location_is_placed(tmp_path: Path, gazett
     ).fetchall()
     assert unplaced == []
     assert db.execute("SELECT count(*) FROM providers WHERE illustrative = 1").fetchone() == (0,)
+
+
+def test_curated_files_are_plain_yaml_without_anchors_or_aliases() -> None:
+    import yaml
+
+    for path in sorted((DATA / "providers").glob("*.yaml")) + sorted(
+        (DATA / "jurisdictions").glob("*.yaml")
+    ):
+        for event in yaml.parse(path.read_text(encoding="utf-8")):
+            assert not isinstance(event, yaml.AliasEvent), path
+            assert getattr(event, "anchor", None) is None, path

@@ -3,6 +3,7 @@ change log; one bad row stops the whole batch and the error names the row and fi
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -64,7 +65,13 @@ def test_a_good_batch_applies_with_the_change_log(
     record = yaml.safe_load((dataset_dir / "providers/harbor-ketamine-austin.yaml").read_text())
     assert record["phone"] == "+15125550177"
     assert record["treatments"][0]["price"]["max"] == 600
-    assert record["last_verified"]["by"] == "alice"  # a row said verified
+    # The row that said "verified" confirms its own fact (the price), not the whole record.
+    [pricing] = [s for s in record["sources"] if s["url"] == "https://clinic.example.org/pricing"]
+    assert (pricing["confirmed_by"], pricing["confirmed_on"]) == ("alice", dt.date.today())
+    assert record["treatments"][0]["price"]["source"] == pricing["key"]
+    [contact] = [s for s in record["sources"] if s["url"] == "https://clinic.example.org/contact"]
+    assert "confirmed_by" not in contact and record["phone_source"] == contact["key"]
+    assert record.get("last_verified", {}).get("date") is None
     other = yaml.safe_load((dataset_dir / "providers/second-clinic-toronto.yaml").read_text())
     assert other["payment_options"] == ["cash", "financing"]
     assert other.get("last_verified", {}).get("date") is None

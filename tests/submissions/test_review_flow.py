@@ -118,18 +118,34 @@ def test_approval_writes_the_file_log_database_and_public_page(
     assert "Approved on" in status
 
 
-def test_ticking_verified_sets_last_verified(
+def test_ticking_verified_confirms_the_changed_fact_only(
     client: FlaskClient, reviewer: FlaskClient, queue_path: Path, dataset_dir: Path
 ) -> None:
-    ref = suggest(client, queue_path)
+    ref = suggest(client, queue_path)  # a new phone number
+    assert approve(reviewer, ref, verified="yes").status_code == 303
+    record = yaml.safe_load((dataset_dir / FILE).read_text(encoding="utf-8"))
+    [checked] = [s for s in record["sources"] if s["url"] == "https://clinic.example.org/contact"]
+    assert checked["confirmed_by"] == "alice" and checked["confirmed_on"] is not None
+    assert record["phone_source"] == checked["key"]  # the phone cites what was confirmed
+    assert record["treatments"][0]["price"]["source"] != checked["key"]  # the price does not
+    assert record.get("last_verified", {}).get("date") is None  # nor is the whole record
+    fields = {entry["field"] for entry in changelog(dataset_dir)}
+    assert "phone" in fields and not any(f.startswith("last_verified") for f in fields)
+    page = client.get("/providers/harbor-ketamine-austin").get_data(as_text=True)
+    phone = page.split("<dt>Phone</dt>")[1].split("</dd>")[0]
+    assert "Confirmed with the provider or a register by alice on" in phone
+    price = page.split("<dt>Price</dt>")[1].split("</dd>")[0]
+    assert "Confirmed" not in price
+    assert "Not yet verified." in page
+
+
+def test_ticking_verified_without_a_change_confirms_the_record(
+    client: FlaskClient, reviewer: FlaskClient, queue_path: Path, dataset_dir: Path
+) -> None:
+    ref = suggest(client, queue_path, field="other", proposed="All still correct.")
     assert approve(reviewer, ref, verified="yes").status_code == 303
     record = yaml.safe_load((dataset_dir / FILE).read_text(encoding="utf-8"))
     assert record["last_verified"]["by"] == "alice"
-    assert record["last_verified"]["date"] is not None
-    fields = {entry["field"] for entry in changelog(dataset_dir)}
-    assert {"phone", "last_verified"} <= fields or {"phone", "last_verified.date"} <= fields
-    page = client.get("/providers/harbor-ketamine-austin").get_data(as_text=True)
-    assert "Last verified" in page and "alice" in page
 
 
 def test_approval_needs_a_source(
