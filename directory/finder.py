@@ -85,6 +85,16 @@ def resolve_place(near: str) -> ResolvedPlace | None:
     )
 
 
+def _named_region(params: SearchParams, place: ResolvedPlace | None) -> str | None:
+    """The region a search named by itself ("Texas"), when it gave no radius, area or region
+    filter of its own; else None."""
+    if place is None or place.precision != "region" or params.region is not None:
+        return None
+    if params.bbox is not None or params.radius_given:
+        return None
+    return place.region
+
+
 #: The wider radii an empty search offers, in the search's own unit.
 WIDER_RADII = (100.0, 250.0, 500.0)
 
@@ -123,6 +133,14 @@ def find_providers(args: Mapping[str, str], **limits: int) -> Finding:
     """
     params = parse_search_params(args, **limits)
     place = resolve_place(params.near)
+    region = _named_region(params, place)
+    if region is not None:
+        # "Texas" or "Bavaria" means the region, not a circle around its centroid: list its
+        # providers as the region filter does.
+        params = replace(params, region=region)
+        codes = [region, place.country or ""] if place else [region]
+        result = search(get_db(), params, center=None, telehealth_codes=codes)
+        return Finding(params=params, place=place, result=result)
     # "Search this area" sends the visible box; it wins over the circle around the place.
     center = Point(place.latitude, place.longitude) if place and params.bbox is None else None
     codes = [place.region or "", place.country or ""] if place else []

@@ -162,6 +162,9 @@ def result_summary(finding: Finding, names: Mapping[str, str]) -> str:
     """The sentence announcing the count: "12 providers within 50 km of Austin, Texas, US"."""
     params, result = finding.params, finding.result
     count = labels.plural(result.total, "provider")
+    place = finding.place
+    if params.region and place is not None and place.precision == "region":
+        return f"{count} in {names.get(params.region, params.region)}, listed alphabetically"
     if finding.place is not None and params.bbox is None:
         radius = labels.format_radius(params.radius, params.unit)
         return f"{count} within {radius} of {finding.place.label}"
