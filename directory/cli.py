@@ -62,7 +62,7 @@ def build_command(data_dir: Path | None, output: Path | None, if_stale: bool) ->
         if reason is None:
             click.echo(f"{target} is up to date")
             return
-        click.echo(f"building: {reason}")
+        click.echo(f"building the database from {folder} ({reason}); this takes a moment")
     resolver = build_time_resolver(Path(current_app.config["GAZETTEER"]))
     try:
         report = build_database(folder, target, resolve=resolver)

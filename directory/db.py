@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import click
 from flask import Flask, current_app
 
 from directory.dataset.build import SCHEMA_VERSION
@@ -154,8 +155,9 @@ def init_app(app: Flask) -> None:
     and bound every request's queries in time."""
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     problem = check_database(Path(app.config["DATABASE"]))
-    if problem:
-        # One clear line, not a traceback: the app still starts and /healthz answers 503.
+    # One clear line, not a traceback: the app still starts and /healthz answers 503. A
+    # command (``flask --app directory build``) says for itself what it does about it.
+    if problem and click.get_current_context(silent=True) is None:
         log.error("%s", problem)
     budget = float(app.config["QUERY_BUDGET_SECONDS"])
     app.before_request(lambda: start_budget(budget))

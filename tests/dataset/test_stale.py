@@ -45,4 +45,30 @@ def test_build_if_stale_builds_only_when_needed(tmp_path: Path, runner: Any) -> 
     assert "up to date" in runner.invoke(args=args).output
     database.unlink()
     result = runner.invoke(args=args)
-    assert result.exit_code == 0 and "building:" in result.output and database.exists()
+    assert result.exit_code == 0 and database.exists()
+    # What a first ./scripts/serve prints: what it is doing, not an instruction to do it.
+    assert f"building the database from {data} ({database} does not exist)" in result.output
+
+
+def test_a_command_is_not_told_to_build_the_database_it_is_building(
+    tmp_path: Path, caplog: Any
+) -> None:
+    import logging
+
+    from click.testing import CliRunner
+    from flask.cli import cli
+
+    from directory import create_app
+
+    data, database = _built(tmp_path)
+    database.unlink()
+    env = {"DIRECTORY_DATA_DIR": str(data), "DIRECTORY_DATABASE": str(database)}
+    with caplog.at_level(logging.ERROR):
+        create_app({"TESTING": True, "DATA_DIR": str(data), "DATABASE": str(database)})
+        assert "does not exist" in caplog.text  # a server starting without it says so
+        caplog.clear()
+        # The flask command creates the app itself, inside the command, as ./scripts/serve does.
+        result = CliRunner().invoke(cli, ["--app", "directory", "build", "--if-stale"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "building the database from" in result.output and database.exists()
+    assert "build it with ./scripts/build" not in caplog.text + result.output
