@@ -61,6 +61,31 @@ def listing_summary(db: sqlite3.Connection) -> ListingSummary:
     )
 
 
+@dataclass(frozen=True)
+class FilledFields:
+    """How many listed providers state the facts that filters match on."""
+
+    providers: int
+    accepting: int
+    payment: int
+    price: int
+
+
+def filled_fields(db: sqlite3.Connection) -> FilledFields:
+    """Count listed providers stating whether they take new patients, how one pays, a price."""
+    row = db.execute(
+        """
+        SELECT count(*),
+          sum(accepting_new_patients != 'unknown'),
+          sum(payment_options_json != '[]'),
+          sum(EXISTS (SELECT 1 FROM treatments t WHERE t.provider_id = p.id
+                      AND t.price_min IS NOT NULL))
+        FROM providers p WHERE do_not_list = 0
+        """
+    ).fetchone()
+    return FilledFields(*(int(value or 0) for value in row))
+
+
 def jurisdiction_name(db: sqlite3.Connection, code: str) -> str | None:
     """The name of the jurisdiction ``code``, or None when there is no such jurisdiction."""
     row = db.execute("SELECT name FROM jurisdictions WHERE code = ?", [code]).fetchone()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlencode
@@ -37,7 +38,7 @@ from directory.queries.regions import (
     nearest_jurisdiction,
     region_names,
 )
-from directory.queries.site import listing_summary
+from directory.queries.site import filled_fields, listing_summary
 from directory.search import telehealth_for
 from directory.search_params import ACCEPTING_VALUES, MAX_TEXT, ParamError, SearchParams
 from directory.views import site_context
@@ -153,9 +154,36 @@ def providers() -> tuple[str, int] | str:
         map_url=map_url(finding.params),
         crisis_country=area,
         wider=wider_searches(finding),
+        filter_notes=filter_notes(finding.params, db),
         **pager(finding, lambda page: page_url(finding.params, page)),
         **form_context(values),
     )
+
+
+def filter_notes(params: SearchParams, db: sqlite3.Connection) -> list[str]:
+    """For each filter set on a fact few records state, how many state it at all: so an
+    empty or short list is not mistaken for "nobody does"."""
+    wanted = [
+        (params.accepting is not None, "accepting", "whether they accept new patients"),
+        (params.payment is not None, "payment", "how patients can pay"),
+        (params.max_price is not None, "price", "a price"),
+    ]
+    if not any(on for on, _, _ in wanted):
+        return []
+    filled = filled_fields(db)
+    notes = []
+    for on, name, what in wanted:
+        if not on:
+            continue
+        count = getattr(filled, name)
+        if count == 0:
+            notes.append(f"No record states {what} yet, so this filter finds nobody.")
+        elif count < filled.providers:
+            notes.append(
+                f"Only {count} of {filled.providers} records state {what}; "
+                "the others are left out by this filter, not known not to match."
+            )
+    return notes
 
 
 def result_summary(finding: Finding, names: Mapping[str, str]) -> str:

@@ -76,3 +76,50 @@ def test_an_empty_circle_offers_wider_searches_with_their_counts(client: FlaskCl
     assert "within 500 km (1 provider)" in wider
     assert "radius=250" in wider and "near=Denver" in wider
     assert _html(client, "/providers?near=Denver&radius=100").count("Fort Collins Clinic") >= 1
+
+
+def test_a_filter_every_record_can_answer_adds_no_note(client: FlaskClient) -> None:
+    # The three records here all state a price and payment; none is "unknown" on accepting.
+    html = _html(client, "/providers?near=Austin&accepting=yes")
+    assert "filter-note" not in html
+    html = _html(client, "/providers?near=Austin&max_price=1000")
+    assert "filter-note" not in html
+
+
+@pytest.fixture
+def unknown_dir(tmp_path: Path) -> Path:
+    providers = [
+        make_provider(id="a-clinic", name="A Clinic", accepting_new_patients="unknown"),
+        make_provider(
+            id="b-clinic",
+            name="B Clinic",
+            accepting_new_patients="unknown",
+            payment_options=[],
+            treatments=[{"code": "iv_infusion"}],
+        ),
+    ]
+    return write_dataset(tmp_path / "data", providers, [make_jurisdiction("US")])
+
+
+def test_a_filter_nobody_can_match_says_why(unknown_dir: Path, gazetteer: Path) -> None:
+    from directory import create_app
+    from directory.dataset.build import build_database
+    from directory.db import close_all
+
+    database = unknown_dir.parent / "instance" / "directory.db"
+    build_database(unknown_dir, database)
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATA_DIR": str(unknown_dir),
+            "DATABASE": str(database),
+            "GAZETTEER": str(gazetteer),
+            "SECRET_KEY": "t",
+        }
+    )
+    client = app.test_client()
+    html = _html(client, "/providers?accepting=yes")
+    assert "No record states whether they accept new patients yet" in html
+    html = _html(client, "/providers?payment=cash")
+    assert "Only 1 of 2 records state how patients can pay" in html
+    close_all()
