@@ -9,13 +9,29 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from playwright.sync_api import Browser, sync_playwright
 
 from directory import create_app
+from directory.benchmarks.map_bench import CHROMIUM, CHROMIUM_ARGS
 from directory.dataset.build import build_database
 from directory.db import close_all
 from directory.geo.gazetteer import build_gazetteer
 from tests.builders import make_provider, write_dataset
+from tests.chromium import chromium_missing_reason
 from tests.seed import SEED_JURISDICTIONS, SEED_PROVIDERS
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium (Debian's), launched once per session and shared by every test that
+    drives a browser (one Playwright per process: a second would find the first's loop)."""
+    reason = chromium_missing_reason()
+    if reason:
+        pytest.skip(reason)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,6 @@ map works offline and that nothing else tried to go out.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,13 +17,14 @@ from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, ConsoleMessage, Page, Route, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Route
 
 from directory import create_app
-from directory.benchmarks.map_bench import CHROMIUM, CHROMIUM_ARGS, NOT_LOCAL, serve
+from directory.benchmarks.map_bench import NOT_LOCAL, serve
 from directory.dataset.build import build_database
 from directory.db import close_all
 from tests.builders import make_provider, write_dataset
+from tests.chromium import chromium_missing_reason
 from tests.seed import SEED_JURISDICTIONS, SEED_PROVIDERS
 
 #: Names that would run script if a popup or tooltip ever used innerHTML.
@@ -82,13 +82,6 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "browser: drives Debian's Chromium through Playwright")
 
 
-def chromium_missing_reason() -> str | None:
-    """Why browser tests cannot run here, or None; in CI a missing browser is a failure."""
-    if CHROMIUM.exists() or os.environ.get("CI"):
-        return None
-    return f"{CHROMIUM} is missing (apt-get install chromium); CI is not set, so skipping"
-
-
 @pytest.fixture(autouse=True)
 def _needs_chromium(request: pytest.FixtureRequest) -> None:
     reason = chromium_missing_reason()
@@ -121,18 +114,6 @@ def live_server(browser_app: Flask) -> Iterator[str]:
     url, server = serve(browser_app)
     yield url
     server.shutdown()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    """Headless Chromium (Debian's), launched once per session."""
-    reason = chromium_missing_reason()
-    if reason:
-        pytest.skip(reason)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @dataclass

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser
 
 from directory.dataset.build import build_database
 from directory.deployment import WRITER_ROUTES, render_nginx_config
@@ -111,24 +112,16 @@ def test_static_files_carry_their_type_and_the_apps_headers(
     assert "default-src 'none'" in headers["Content-Security-Policy"]
 
 
-def test_pages_through_nginx_are_styled_in_chromium(cluster: Cluster) -> None:
-    from playwright.sync_api import sync_playwright
-
-    from directory.benchmarks.map_bench import CHROMIUM, CHROMIUM_ARGS
-
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (./scripts/test installs it)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.goto(f"{cluster.base}/providers?near=Austin,%20TX")
-            rules = page.evaluate(
-                "() => [...document.styleSheets].reduce((n, s) => n + s.cssRules.length, 0)"
-            )
-            skip_link = page.eval_on_selector(".skip-link", "el => getComputedStyle(el).position")
-        finally:
-            browser.close()
+def test_pages_through_nginx_are_styled_in_chromium(cluster: Cluster, browser: Browser) -> None:
+    page = browser.new_page()
+    try:
+        page.goto(f"{cluster.base}/providers?near=Austin,%20TX")
+        rules = page.evaluate(
+            "() => [...document.styleSheets].reduce((n, s) => n + s.cssRules.length, 0)"
+        )
+        skip_link = page.eval_on_selector(".skip-link", "el => getComputedStyle(el).position")
+    finally:
+        page.close()
     assert rules > 10  # the stylesheet was applied, not dropped as text/plain
     assert skip_link == "absolute"  # a rule of site.css in force (browsers default to static)
 
