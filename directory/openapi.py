@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from directory.dataset.models import PaymentOption, TreatmentCode
+from directory.search import TREATMENT_KEYS
 from directory.search_params import ACCEPTING_VALUES, MAX_PAGE, MAX_PER_PAGE
 
 
@@ -89,15 +90,7 @@ SEARCH_PARAMETERS: list[dict[str, Any]] = [
 
 _TREATMENT = {
     "type": "object",
-    "required": [
-        "code",
-        "price_min",
-        "price_max",
-        "currency",
-        "unit",
-        "price_published",
-        "price_retrieved",
-    ],
+    "required": list(TREATMENT_KEYS),
     "properties": {
         "code": {"type": "string", "enum": [code.value for code in TreatmentCode]},
         "price_min": _nullable(_NUMBER),

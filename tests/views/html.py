@@ -29,3 +29,10 @@ def json_ld(html: str) -> list[Any]:
 def text(html: str) -> str:
     """The page's text with tags removed and whitespace collapsed (entities kept)."""
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def page_html(client: Any, url: str, status: int = 200) -> str:
+    """GET ``url`` with a Flask test client, check the status, and return the body."""
+    response = client.get(url)
+    assert response.status_code == status, response.get_data(as_text=True)[:300]
+    return str(response.get_data(as_text=True))

@@ -17,6 +17,7 @@ from tests.builders import (
     make_provider,
     write_dataset,
 )
+from tests.views.html import page_html
 
 TODAY = dt.date.today()
 PAST = (TODAY - dt.timedelta(days=30)).isoformat()
@@ -48,27 +49,21 @@ def dataset_dir(tmp_path: Path) -> Path:
     return write_dataset(tmp_path / "data", providers, jurisdictions)
 
 
-def _html(client: FlaskClient, url: str) -> str:
-    response = client.get(url)
-    assert response.status_code == 200, response.get_data(as_text=True)[:300]
-    return response.get_data(as_text=True)
-
-
 def test_a_lapsed_rule_says_it_needs_review(client: FlaskClient) -> None:
-    html = _html(client, "/regions/US")
+    html = page_html(client, "/regions/US")
     assert "Stated to lapse on" in html
     assert "This rule's stated end date has passed." in html
 
 
 def test_a_running_rule_gives_its_end_date_without_a_warning(client: FlaskClient) -> None:
-    rules = _html(client, "/regions/US-TX").split('id="rules-heading"')[1]
+    rules = page_html(client, "/regions/US-TX").split('id="rules-heading"')[1]
     own = rules.split("<h3>US</h3>")[0]  # the state's own note, before the national ones
     assert "A rule still running." in own and "Stated to lapse on" in own
     assert "stated end date has passed" not in own
 
 
 def test_unresearched_topics_are_named(client: FlaskClient) -> None:
-    html = _html(client, "/regions/CA")
+    html = page_html(client, "/regions/CA")
     assert (
         "Not researched yet for CA: esketamine approval, public funding, prescribing by telehealth."
         in html
@@ -78,9 +73,9 @@ def test_unresearched_topics_are_named(client: FlaskClient) -> None:
 def test_old_evidence_is_flagged_on_the_page_and_to_maintainers(
     client: FlaskClient, dataset_dir: Path
 ) -> None:
-    html = _html(client, "/providers/old-news-clinic")
+    html = page_html(client, "/providers/old-news-clinic")
     assert "The newest date any source of this record shows is 2 January 2020" in html
-    assert "Old evidence" not in _html(client, "/providers/harbor-ketamine-austin")
+    assert "Old evidence" not in page_html(client, "/providers/harbor-ketamine-austin")
     report = check_freshness(dataset_dir, 365, TODAY)
     assert [(f.id, f.detail) for f in report.old_evidence] == [
         ("old-news-clinic", "newest dated source 2020-01-02")
@@ -89,7 +84,7 @@ def test_old_evidence_is_flagged_on_the_page_and_to_maintainers(
 
 @pytest.mark.parametrize("url", ["/", "/about"])
 def test_the_directory_says_where_it_is_thin(client: FlaskClient, url: str) -> None:
-    html = _html(client, url)
+    html = page_html(client, url)
     assert "Where the directory is thin" in html
     # The illustrative record is not counted; CA has rules but no provider yet.
     assert "Real providers listed by country: US 1. None yet in CA" in html

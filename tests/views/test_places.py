@@ -9,6 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.builders import make_jurisdiction, make_provider, write_dataset
+from tests.views.html import page_html
 
 
 def _site(city: str, region: str, lat: float, lon: float, precision: str) -> dict[str, object]:
@@ -49,40 +50,34 @@ def dataset_dir(tmp_path: Path) -> Path:
     return write_dataset(tmp_path / "data", providers, jurisdictions)
 
 
-def _html(client: FlaskClient, url: str) -> str:
-    response = client.get(url)
-    assert response.status_code == 200, response.get_data(as_text=True)[:300]
-    return response.get_data(as_text=True)
-
-
 def test_a_city_level_site_is_never_shown_as_exactly_here(client: FlaskClient) -> None:
-    html = _html(client, "/providers?near=Austin")
+    html = page_html(client, "/providers?near=Austin")
     assert "under 1 km away (city-level position)" in html
     assert "0.0 km" not in html
 
 
 def test_the_card_pairs_the_nearest_sites_city_with_its_own_region(client: FlaskClient) -> None:
-    html = _html(client, "/providers?near=Santa%20Monica")
+    html = page_html(client, "/providers?near=Santa%20Monica")
     assert "Santa Monica, US-CA" in html
     assert "Santa Monica, US-NY" not in html
     assert "<strong>about" not in html and "away</strong>" in html  # a street address is exact
 
 
 def test_an_empty_circle_offers_wider_searches_with_their_counts(client: FlaskClient) -> None:
-    html = _html(client, "/providers?near=Denver")
+    html = page_html(client, "/providers?near=Denver")
     wider = html.split('class="wider"')[1].split("</p>")[0]
     assert "within 100 km (1 provider)" in wider
     assert "within 250 km (1 provider)" in wider
     assert "within 500 km (1 provider)" in wider
     assert "radius=250" in wider and "near=Denver" in wider
-    assert _html(client, "/providers?near=Denver&radius=100").count("Fort Collins Clinic") >= 1
+    assert page_html(client, "/providers?near=Denver&radius=100").count("Fort Collins Clinic") >= 1
 
 
 def test_a_filter_every_record_can_answer_adds_no_note(client: FlaskClient) -> None:
     # The three records here all state a price and payment; none is "unknown" on accepting.
-    html = _html(client, "/providers?near=Austin&accepting=yes")
+    html = page_html(client, "/providers?near=Austin&accepting=yes")
     assert "filter-note" not in html
-    html = _html(client, "/providers?near=Austin&max_price=1000")
+    html = page_html(client, "/providers?near=Austin&max_price=1000")
     assert "filter-note" not in html
 
 
@@ -118,8 +113,8 @@ def test_a_filter_nobody_can_match_says_why(unknown_dir: Path, gazetteer: Path) 
         }
     )
     client = app.test_client()
-    html = _html(client, "/providers?accepting=yes")
+    html = page_html(client, "/providers?accepting=yes")
     assert "No record states whether they accept new patients yet" in html
-    html = _html(client, "/providers?payment=cash")
+    html = page_html(client, "/providers?payment=cash")
     assert "Only 1 of 2 records state how patients can pay" in html
     close_all()
