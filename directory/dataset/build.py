@@ -111,6 +111,8 @@ class _Writer:
         self.sources = _Sources()
         self.buffers: dict[str, list[dict[str, Any]]] = {}
         self.counts: dict[str, int] = {}
+        #: Listed providers stating the facts filters match on (see queries.site).
+        self.filled = {"providers": 0, "accepting": 0, "payment": 0, "price": 0}
         self.note_id = 0
 
     def add(self, table: str, row: dict[str, Any]) -> None:
@@ -183,6 +185,11 @@ class _Writer:
 
     def add_provider(self, provider: Provider, points: list[tuple[float, float, str]]) -> None:
         region, country = _display_region(provider)
+        if not provider.do_not_list:
+            self.filled["providers"] += 1
+            self.filled["accepting"] += provider.accepting_new_patients != "unknown"
+            self.filled["payment"] += bool(provider.payment_options)
+            self.filled["price"] += any(t.price for t in provider.treatments)
         key = self.counts.get("providers", 0) + 1
         self.add(
             "providers",
@@ -529,6 +536,7 @@ def build_database(
             "dataset_version": version,
             "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "counts": json.dumps(counts, sort_keys=True),
+            "filled": json.dumps(writer.filled, sort_keys=True),
         }
         db.table("meta").insert_all({"key": k, "value": v} for k, v in meta.items())
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass, field
 
@@ -72,18 +73,14 @@ class FilledFields:
 
 
 def filled_fields(db: sqlite3.Connection) -> FilledFields:
-    """Count listed providers stating whether they take new patients, how one pays, a price."""
-    row = db.execute(
-        """
-        SELECT count(*),
-          sum(accepting_new_patients != 'unknown'),
-          sum(payment_options_json != '[]'),
-          sum(EXISTS (SELECT 1 FROM treatments t WHERE t.provider_id = p.id
-                      AND t.price_min IS NOT NULL))
-        FROM providers p WHERE do_not_list = 0
-        """
-    ).fetchone()
-    return FilledFields(*(int(value or 0) for value in row))
+    """How many listed providers state whether they take new patients, how one pays, a price
+    (counted once by the build, so a filtered page costs one small read)."""
+    row = db.execute("SELECT value FROM meta WHERE key = 'filled'").fetchone()
+    counts = json.loads(row[0]) if row else {}
+    return FilledFields(**{name: int(counts.get(name, 0)) for name in FIELDS_FILLED})
+
+
+FIELDS_FILLED = ("providers", "accepting", "payment", "price")
 
 
 def jurisdiction_name(db: sqlite3.Connection, code: str) -> str | None:
