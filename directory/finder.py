@@ -144,5 +144,6 @@ def find_providers(args: Mapping[str, str], **limits: int) -> Finding:
     # "Search this area" sends the visible box; it wins over the circle around the place.
     center = Point(place.latitude, place.longitude) if place and params.bbox is None else None
     codes = [place.region or "", place.country or ""] if place else []
-    result = search(get_db(), params, center=center, telehealth_codes=codes)
+    home = place.country if place else None
+    result = search(get_db(), params, center=center, telehealth_codes=codes, home_country=home)
     return Finding(params=params, place=place, result=result)

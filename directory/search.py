@@ -85,6 +85,8 @@ class SearchResult:
     page: int
     per_page: int
     nearest: Hit | None = None
+    #: When the nearest is across a border: the nearest in the searched place's own country.
+    nearest_at_home: Hit | None = None
     telehealth: list[Hit] = field(default_factory=list)
 
     @property
@@ -473,8 +475,13 @@ def search(
     params: SearchParams,
     center: Point | None = None,
     telehealth_codes: Iterable[str] = (),
+    home_country: str | None = None,
 ) -> SearchResult:
-    """Run a search: near ``center`` within the radius, else in the bbox, else everywhere."""
+    """Run a search: near ``center`` within the radius, else in the bbox, else everywhere.
+
+    When nothing is within the radius, the result names the nearest provider and, if that is
+    in another country than ``home_country``, the nearest in ``home_country`` too.
+    """
     if center is not None:
         total, hits = _near(db, params, center, params.radius_km)  # details included
     else:
@@ -483,5 +490,9 @@ def search(
     result = SearchResult(total=total, hits=hits, page=params.page, per_page=params.per_page)
     if center is not None and total == 0:
         result.nearest = _nearest_beyond(db, params, center, params.radius_km)
+        nearest = result.nearest
+        if nearest is not None and home_country and nearest.country != home_country:
+            at_home = replace(params, region=home_country)
+            result.nearest_at_home = _nearest_beyond(db, at_home, center, params.radius_km)
     result.telehealth = telehealth_for(db, params, telehealth_codes)
     return result

@@ -118,3 +118,56 @@ def test_a_filter_nobody_can_match_says_why(unknown_dir: Path, gazetteer: Path) 
     html = page_html(client, "/providers?payment=cash")
     assert "Only 1 of 2 records state how patients can pay" in html
     close_all()
+
+
+@pytest.fixture
+def border_dir(tmp_path: Path) -> Path:
+    def site(city: str, region: str, country: str, lat: float, lon: float) -> dict[str, object]:
+        return {
+            "city": city,
+            "region": region,
+            "country": country,
+            "latitude": lat,
+            "longitude": lon,
+            "precision": "address",
+        }
+
+    providers = [
+        make_provider(
+            id="detroit-clinic",
+            name="Detroit Clinic",
+            locations=[site("Detroit", "US-MI", "US", 42.3314, -83.0458)],
+        ),
+        make_provider(
+            id="london-ontario-clinic",
+            name="London Ontario Clinic",
+            locations=[site("London", "CA-ON", "CA", 42.9849, -81.2453)],
+        ),
+    ]
+    codes = ("US", "US-MI", "CA", "CA-ON")
+    return write_dataset(tmp_path / "data", providers, [make_jurisdiction(c) for c in codes])
+
+
+def test_the_nearest_across_a_border_says_so_and_names_the_nearest_at_home(
+    border_dir: Path, gazetteer: Path
+) -> None:
+    from directory import create_app
+    from directory.dataset.build import build_database
+    from directory.db import close_all
+
+    database = border_dir.parent / "instance" / "directory.db"
+    build_database(border_dir, database)
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATA_DIR": str(border_dir),
+            "DATABASE": str(database),
+            "GAZETTEER": str(gazetteer),
+            "SECRET_KEY": "t",
+        }
+    )
+    html = page_html(app.test_client(), "/providers?near=Windsor,%20ON&radius=1")
+    notice = html.split('class="notice"')[1].split("</p>")[0]
+    assert "Detroit Clinic" in notice and "across the border in US" in notice
+    assert "The nearest in CA is" in notice and "London Ontario Clinic" in notice
+    close_all()
