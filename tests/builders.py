@@ -103,6 +103,21 @@ def _cite_missing(record: dict[str, Any]) -> None:
             note.setdefault("sources", [key])
 
 
+def make_location(
+    city: str, region: str, country: str, lat: float, lon: float, **extra: Any
+) -> dict[str, Any]:
+    """A site placed at ``lat``, ``lon`` (at its street address unless ``precision`` says)."""
+    return {
+        "city": city,
+        "region": region,
+        "country": country,
+        "latitude": lat,
+        "longitude": lon,
+        "precision": "address",
+        **extra,
+    }
+
+
 def make_jurisdiction(code: str, **overrides: Any) -> dict[str, Any]:
     """A valid jurisdiction record for ``code``."""
     country = code.split("-")[0]

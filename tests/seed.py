@@ -7,21 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.builders import SOURCE, make_jurisdiction, make_provider
+from tests.builders import SOURCE, make_jurisdiction, make_location, make_provider
 
-
-def _location(
-    city: str, region: str, country: str, lat: float, lon: float, **extra: Any
-) -> dict[str, Any]:
-    return {
-        "city": city,
-        "region": region,
-        "country": country,
-        "latitude": lat,
-        "longitude": lon,
-        "precision": "address",
-        **extra,
-    }
+_location = make_location
 
 
 def _price(

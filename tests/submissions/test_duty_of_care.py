@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from tests.builders import JURISDICTION_SOURCE, make_jurisdiction, make_provider, write_dataset
+from tests.builders import (
+    JURISDICTION_SOURCE,
+    make_jurisdiction,
+    make_location,
+    make_provider,
+    write_dataset,
+)
 from tests.submissions.helpers import csrf_from, suggestion
 
 
@@ -27,14 +33,7 @@ JURISDICTIONS = [
 
 
 def _site(city: str, region: str, country: str, lat: float, lon: float) -> dict[str, object]:
-    return {
-        "city": city,
-        "region": region,
-        "country": country,
-        "latitude": lat,
-        "longitude": lon,
-        "precision": "city",
-    }
+    return make_location(city, region, country, lat, lon, precision="city")
 
 
 PROVIDERS = [

@@ -8,19 +8,24 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from tests.builders import make_jurisdiction, make_provider, write_dataset
+from directory.db import close_all
+from tests.builders import make_jurisdiction, make_location, make_provider, write_dataset
 from tests.views.html import page_html
 
 
 def _site(city: str, region: str, lat: float, lon: float, precision: str) -> dict[str, object]:
-    return {
-        "city": city,
-        "region": region,
-        "country": "US",
-        "latitude": lat,
-        "longitude": lon,
-        "precision": precision,
-    }
+    return make_location(city, region, "US", lat, lon, precision=precision)
+
+
+def _client_over(data: Path, gazetteer: Path) -> FlaskClient:
+    """A client over its own dataset folder (for tests that need another than the fixture's)."""
+    from directory import create_app
+    from directory.dataset.build import build_database
+
+    database = data.parent / "instance" / "directory.db"
+    build_database(data, database)
+    settings = {"DATA_DIR": str(data), "DATABASE": str(database), "GAZETTEER": str(gazetteer)}
+    return create_app({"TESTING": True, "SECRET_KEY": "t", **settings}).test_client()
 
 
 @pytest.fixture
@@ -97,22 +102,7 @@ def unknown_dir(tmp_path: Path) -> Path:
 
 
 def test_a_filter_nobody_can_match_says_why(unknown_dir: Path, gazetteer: Path) -> None:
-    from directory import create_app
-    from directory.dataset.build import build_database
-    from directory.db import close_all
-
-    database = unknown_dir.parent / "instance" / "directory.db"
-    build_database(unknown_dir, database)
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATA_DIR": str(unknown_dir),
-            "DATABASE": str(database),
-            "GAZETTEER": str(gazetteer),
-            "SECRET_KEY": "t",
-        }
-    )
-    client = app.test_client()
+    client = _client_over(unknown_dir, gazetteer)
     html = page_html(client, "/providers?accepting=yes")
     assert "No record states whether they accept new patients yet" in html
     html = page_html(client, "/providers?payment=cash")
@@ -122,16 +112,7 @@ def test_a_filter_nobody_can_match_says_why(unknown_dir: Path, gazetteer: Path) 
 
 @pytest.fixture
 def border_dir(tmp_path: Path) -> Path:
-    def site(city: str, region: str, country: str, lat: float, lon: float) -> dict[str, object]:
-        return {
-            "city": city,
-            "region": region,
-            "country": country,
-            "latitude": lat,
-            "longitude": lon,
-            "precision": "address",
-        }
-
+    site = make_location
     providers = [
         make_provider(
             id="detroit-clinic",
@@ -151,22 +132,7 @@ def border_dir(tmp_path: Path) -> Path:
 def test_the_nearest_across_a_border_says_so_and_names_the_nearest_at_home(
     border_dir: Path, gazetteer: Path
 ) -> None:
-    from directory import create_app
-    from directory.dataset.build import build_database
-    from directory.db import close_all
-
-    database = border_dir.parent / "instance" / "directory.db"
-    build_database(border_dir, database)
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATA_DIR": str(border_dir),
-            "DATABASE": str(database),
-            "GAZETTEER": str(gazetteer),
-            "SECRET_KEY": "t",
-        }
-    )
-    html = page_html(app.test_client(), "/providers?near=Windsor,%20ON&radius=1")
+    html = page_html(_client_over(border_dir, gazetteer), "/providers?near=Windsor,%20ON&radius=1")
     notice = html.split('class="notice"')[1].split("</p>")[0]
     assert "Detroit Clinic" in notice and "across the border in US" in notice
     assert "The nearest in CA is" in notice and "London Ontario Clinic" in notice
