@@ -14,6 +14,7 @@ import json
 import re
 import secrets
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -52,6 +53,8 @@ CREATE INDEX IF NOT EXISTS submissions_provider ON submissions (provider_id, sta
 """
 
 SCHEMA_VERSION = 2
+#: Tries at switching a new queue to WAL while other workers create it too (about 2 s in all).
+WAL_ATTEMPTS = 30
 
 
 @dataclass(frozen=True)
@@ -108,8 +111,24 @@ def connect(path: Path) -> sqlite3.Connection:
     return connection
 
 
+def _use_wal(connection: sqlite3.Connection) -> None:
+    """Put the queue in WAL mode (kept by the file). Switching needs a lock that another worker
+    creating the same new file may hold, and SQLite then fails at once rather than waiting:
+    retry with back-off until it is done (by us or by the other worker)."""
+    for attempt in range(WAL_ATTEMPTS):
+        try:
+            if connection.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
+                return
+            connection.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or attempt == WAL_ATTEMPTS - 1:
+                raise
+            time.sleep(0.005 * (attempt + 1))
+
+
 def _create_schema(connection: sqlite3.Connection) -> None:
-    connection.execute("PRAGMA journal_mode = WAL")  # persistent: set once, kept by the file
+    _use_wal(connection)
     with transaction(connection):
         version = connection.execute("PRAGMA user_version").fetchone()[0]
         if version >= SCHEMA_VERSION:
