@@ -24,9 +24,28 @@ def _render(status: int, title: str, message: str) -> tuple[Response | str, int]
     return render_template("error.html", status=status, title=title, message=message), status
 
 
+#: The site's own words for errors the framework would otherwise describe in its own.
+SITE_WORDS: dict[int, tuple[str, str]] = {
+    404: (
+        "Page not found",
+        "We could not find this page. The address may be mistyped, or the provider may no "
+        "longer be listed.",
+    ),
+    405: ("Not possible here", "This page cannot be used that way."),
+    413: ("Too much sent", "What was sent is larger than any form here takes. Nothing was saved."),
+    500: (
+        "Something went wrong",
+        "Something went wrong on our side, and nothing you sent was lost. Please try again.",
+    ),
+}
+
+
 def _http_error(error: HTTPException) -> tuple[Response | str, int]:
     status = error.code or 500
-    return _render(status, error.name, error.description or error.name)
+    title, message = error.name, error.description or error.name
+    if status in SITE_WORDS and error.description == type(error).description:
+        title, message = SITE_WORDS[status]  # the framework's default text, not ours
+    return _render(status, title, message)
 
 
 def _database_unavailable(error: DatabaseUnavailable) -> tuple[Response | str, int]:

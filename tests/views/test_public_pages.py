@@ -92,7 +92,8 @@ def test_crisis_lines_for_the_country_in_view(site_client: FlaskClient, url: str
 
 def test_error_pages_use_the_layout(site_client: FlaskClient) -> None:
     html = get_text(site_client, "/providers/no-such-provider", 404)
-    assert "<h1>Not Found</h1>" in html
+    assert "<h1>Page not found</h1>" in html  # in the site's voice, not the framework's
+    assert "The requested URL was not found on the server" not in html
     assert '<main id="main"' in html
     assert "988" in html
 
