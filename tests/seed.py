@@ -9,8 +9,6 @@ from typing import Any
 
 from tests.builders import SOURCE, make_jurisdiction, make_location, make_provider
 
-_location = make_location
-
 
 def _price(
     low: float, high: float, currency: str = "USD", unit: str = "per_session"
@@ -29,7 +27,7 @@ SEED_PROVIDERS: list[dict[str, Any]] = [
         id="austin-harbor-infusions",
         name="Austin Harbor Infusions",
         locations=[
-            _location(
+            make_location(
                 "Austin",
                 "US-TX",
                 "US",
@@ -50,7 +48,7 @@ SEED_PROVIDERS: list[dict[str, Any]] = [
     make_provider(
         id="round-rock-ketamine",
         name="Round Rock Ketamine",
-        locations=[_location("Round Rock", "US-TX", "US", 30.5083, -97.6789)],
+        locations=[make_location("Round Rock", "US-TX", "US", 30.5083, -97.6789)],
         treatments=[{"code": "im_injection", "price": _price(300, 350)}],
         payment_options=["cash"],
         accepting_new_patients="no",
@@ -58,7 +56,7 @@ SEED_PROVIDERS: list[dict[str, Any]] = [
     make_provider(
         id="san-antonio-spravato",
         name="San Antonio Spravato Centre",
-        locations=[_location("San Antonio", "US-TX", "US", 29.4241, -98.4936)],
+        locations=[make_location("San Antonio", "US-TX", "US", 29.4241, -98.4936)],
         treatments=[{"code": "esketamine_nasal", "price": _price(800, 1000)}],
         payment_options=["private_insurance"],
         accepting_new_patients="unknown",
@@ -67,7 +65,7 @@ SEED_PROVIDERS: list[dict[str, Any]] = [
         id="closed-austin-clinic",
         name="Closed Austin Clinic",
         status="closed",
-        locations=[_location("Austin", "US-TX", "US", 30.30, -97.75)],
+        locations=[make_location("Austin", "US-TX", "US", 30.30, -97.75)],
         treatments=[{"code": "iv_infusion"}],
     ),
     make_provider(
@@ -81,40 +79,40 @@ SEED_PROVIDERS: list[dict[str, Any]] = [
     make_provider(
         id="portland-mind-clinic",
         name="Portland Mind <Clinic>",
-        locations=[_location("Portland", "US-OR", "US", 45.5152, -122.6784)],
+        locations=[make_location("Portland", "US-OR", "US", 45.5152, -122.6784)],
         treatments=[{"code": "ketamine_assisted_psychotherapy", "price": _price(400, 450)}],
         payment_options=["sliding_scale"],
     ),
     make_provider(
         id="toronto-lakeside",
         name="Toronto Lakeside Ketamine",
-        locations=[_location("Toronto", "CA-ON", "CA", 43.6532, -79.3832)],
+        locations=[make_location("Toronto", "CA-ON", "CA", 43.6532, -79.3832)],
         treatments=[{"code": "iv_infusion", "price": _price(500, 700, "CAD")}],
         payment_options=["cash", "private_insurance"],
     ),
     make_provider(
         id="london-esketamine",
         name="London Esketamine Service",
-        locations=[_location("London", "GB-ENG", "GB", 51.5074, -0.1278)],
+        locations=[make_location("London", "GB-ENG", "GB", 51.5074, -0.1278)],
         treatments=[{"code": "esketamine_nasal", "price": _price(551, 714, "GBP")}],
         payment_options=["cash"],
     ),
     make_provider(
         id="fiji-dateline-clinic",
         name="Dateline Clinic East",
-        locations=[_location("Taveuni", "FJ-N", "FJ", -16.85, 179.98)],
+        locations=[make_location("Taveuni", "FJ-N", "FJ", -16.85, 179.98)],
         treatments=[{"code": "oral_sublingual"}],
     ),
     make_provider(
         id="samoa-dateline-clinic",
         name="Dateline Clinic West",
-        locations=[_location("Apia", "WS-TU", "WS", -16.85, -179.98)],
+        locations=[make_location("Apia", "WS-TU", "WS", -16.85, -179.98)],
         treatments=[{"code": "oral_sublingual"}],
     ),
     make_provider(
         id="tromso-arctic-clinic",
         name="Arctic Clinic",
-        locations=[_location("Tromsø", "NO-54", "NO", 69.6492, 18.9553)],
+        locations=[make_location("Tromsø", "NO-54", "NO", 69.6492, 18.9553)],
         treatments=[{"code": "iv_infusion"}],
     ),
 ]

@@ -26,9 +26,6 @@ RECORD_FACTS = (
     "screening",
 )
 
-#: The four topics every country with a provider should have a note on.
-COUNTRY_TOPICS = CORE_TOPICS
-
 
 @dataclass
 class RecordCompleteness:
@@ -149,7 +146,7 @@ def _country_notes(db: sqlite3.Connection, countries: list[str]) -> dict[str, di
     result: dict[str, dict[str, str]] = {}
     for country in countries:
         found: dict[str, str] = {}
-        for topic in COUNTRY_TOPICS:
+        for topic in CORE_TOPICS:
             if topic in topics[country]:
                 found[topic] = "own"
                 continue

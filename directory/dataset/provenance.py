@@ -47,13 +47,14 @@ TOPICS = (
     "regulatory_note",
 )
 
-#: Top-level facts and their source fields: a fact is present when its value is "known".
-_SCALARS = (
-    ("website", "website"),
-    ("phone", "phone"),
-    ("telehealth_areas", "telehealth_areas"),
-    ("payment_options", "payment_options"),
-    ("accepting_new_patients", "accepting_new_patients"),
+#: Record fields that cite their source through ``<field>_source`` (a fact, and so cited,
+#: when its value is known); ``status`` is one only when it is not "active" or is sourced.
+SOURCED_FIELDS = (
+    "website",
+    "phone",
+    "telehealth_areas",
+    "payment_options",
+    "accepting_new_patients",
 )
 
 
@@ -61,10 +62,10 @@ def facts(provider: Provider) -> Iterator[Fact]:
     """Every fact ``provider`` states, with the key of the source it cites."""
     if provider.status != "active" or provider.status_source:
         yield Fact("status", "status", "status_source", provider.status_source)
-    for field, topic in _SCALARS:
+    for field in SOURCED_FIELDS:
         value = getattr(provider, field)
         if value and value != "unknown":
-            yield Fact(field, topic, f"{field}_source", getattr(provider, f"{field}_source"))
+            yield Fact(field, field, f"{field}_source", getattr(provider, f"{field}_source"))
     for index, location in enumerate(provider.locations):
         path = f"locations[{index}]"
         yield Fact(path, "location", f"{path}.source", location.source)
@@ -110,6 +111,6 @@ def key_field_for(path: str) -> str | None:
         return f"{head}.price.source" if rest.startswith("price") else f"{head}.source"
     if head == "screening":
         return "screening.source"
-    if head in {"status", *(field for field, _ in _SCALARS)}:
+    if head in {"status", *SOURCED_FIELDS}:
         return f"{head}_source"
     return None

@@ -239,7 +239,8 @@ def cite(document: CommentedMap, paths: Sequence[str], key: str) -> None:
 
 def cite_all(document: CommentedMap, key: str) -> None:
     """Make every fact of a new record cite the source ``key``."""
-    paths = [fact for fact, _ in KNOWN_FACTS if document.get(fact) not in (None, [], "unknown")]
+    fields = ("status", *provenance.SOURCED_FIELDS)
+    paths = [field for field in fields if document.get(field) not in (None, [], "unknown")]
     for index, _ in enumerate(document.get("locations") or []):
         paths.append(f"locations[{index}].city")
     for index, treatment in enumerate(document.get("treatments") or []):
@@ -258,11 +259,6 @@ def cite_all(document: CommentedMap, key: str) -> None:
 
 #: The key of the source a member of the public gave with a new provider.
 SUBMITTED_KEY = "submitted"
-
-#: Top-level facts that cite a source through ``<name>_source``.
-KNOWN_FACTS = tuple(
-    (name.removesuffix("_source"), name) for name in KEY_ORDER if name.endswith("_source")
-)
 
 
 def confirm_source(document: CommentedMap, key: str, when: dt.date, by: str) -> None:
