@@ -20,14 +20,13 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 
-from directory.dataset.build import SCHEMA_VERSION
+from directory.dataset.layout import EXPECTED_TABLES, SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
 
 MMAP_BYTES = 1 << 30
 # How many SQLite VM steps between checks of the time budget (about a millisecond).
 PROGRESS_STEPS = 20_000
-EXPECTED_TABLES = frozenset({"meta", "providers", "locations", "jurisdictions", "treatments"})
 
 
 class DatabaseUnavailable(Exception):

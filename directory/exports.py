@@ -14,11 +14,12 @@ from typing import Any
 
 from flask import url_for
 
-from directory.finder import Finding
 from directory.queries.providers import ProviderDetail
 from directory.queries.regions import RegionDetail
-from directory.search import Hit
-from directory.search_params import ParamError
+from directory.search.hits import Hit
+from directory.search.params import ParamError
+from directory.search.place import place_json
+from directory.search.service import Finding
 
 CSV_COLUMNS = (
     "id",
@@ -127,7 +128,7 @@ def search_json(finding: Finding, fields: tuple[str, ...] | None = None) -> dict
     result = finding.result
     prefix = _provider_url_prefix()
     return {
-        "location": finding.place.as_json() if finding.place else None,
+        "location": place_json(finding.place) if finding.place else None,
         "total": result.total,
         "page": result.page,
         "per_page": result.per_page,

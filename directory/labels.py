@@ -20,7 +20,7 @@ from directory.dataset.build import TREATMENT_LABELS
 from directory.dataset.contact import national_format
 from directory.dataset.models import NoteTopic, PaymentOption, QualitySignal
 from directory.dataset.provenance import OLD_EVIDENCE_DAYS
-from directory.search_params import KM_PER_MILE
+from directory.search.params import KM_PER_MILE
 
 UNKNOWN = "unknown"
 EN_DASH = "\u2013"  # joins the ends of a price range

@@ -31,8 +31,8 @@ from folium.elements import JSCSSMixin
 from directory import labels
 from directory.dataset.models import TreatmentCode
 from directory.queries.providers import ProviderDetail
-from directory.search import KM_PER_DEGREE_LAT, MapPoint
-from directory.search_params import BBox
+from directory.search.geometry import KM_PER_DEGREE_LAT, BBox
+from directory.search.points import MapPoint
 
 # --- Assets -------------------------------------------------------------------------------
 

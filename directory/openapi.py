@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from directory.dataset.models import PaymentOption, TreatmentCode
-from directory.search import TREATMENT_KEYS
-from directory.search_params import ACCEPTING_VALUES, MAX_PAGE, MAX_PER_PAGE
+from directory.search.hits import TREATMENT_KEYS
+from directory.search.params import ACCEPTING_VALUES, MAX_PAGE, MAX_PER_PAGE
 
 
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:

@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 
 from directory import create_app
-from directory.dataset.build import SCHEMA_VERSION, build_database
+from directory.dataset.build import build_database
+from directory.dataset.layout import SCHEMA_VERSION
 from directory.dataset.synthetic import write_synthetic_dataset
 from tests.builders import make_jurisdiction, make_provider, write_dataset
 

@@ -22,8 +22,9 @@ from geopy.distance import geodesic
 from directory.dataset.build import build_database
 from directory.dataset.synthetic import write_synthetic_dataset
 from directory.db import open_readonly
-from directory.search import Point, bounding_boxes, search
-from directory.search_params import SearchParams
+from directory.search.geometry import Point, bounding_boxes
+from directory.search.params import SearchParams
+from directory.search.result import search
 from directory.settings import PROJECT_ROOT
 
 RADIUS_KM = 50.0

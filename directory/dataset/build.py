@@ -24,6 +24,13 @@ from typing import Any
 import sqlite_utils
 
 from directory.dataset import provenance
+from directory.dataset.layout import (
+    CLOSED_TREE,
+    OPEN_TREE,
+    SCHEMA_VERSION,
+    SHARED_TREE,
+    location_key,
+)
 from directory.dataset.loader import (
     CrossChecker,
     DataError,
@@ -38,11 +45,6 @@ from directory.dataset.schema import create_schema, finish_schema
 #: Resolves (city, postal_code, region, country) to (latitude, longitude, precision).
 PointResolver = Callable[[str, str | None, str | None, str], tuple[float, float, str] | None]
 
-SCHEMA_VERSION = 4
-#: Bits of a location id below its provider's key (see :func:`location_key`).
-LOCATION_BITS = 16
-#: The bit of a location id set when its provider has more than one location.
-SHARED_FLAG = 1 << (LOCATION_BITS - 1)
 
 TREATMENT_LABELS = {
     TreatmentCode.IV_INFUSION: "IV ketamine infusion",
@@ -254,9 +256,9 @@ class _Writer:
                 "longitude": longitude,
                 "closed": int(closed),
             }
-            self.add("closed_locations_rtree" if closed else "locations_rtree", node)
+            self.add(CLOSED_TREE if closed else OPEN_TREE, node)
             if shared:
-                self.add("shared_locations_rtree", node)
+                self.add(SHARED_TREE, node)
         by_key = {source.key: source for source in provider.sources}
         for treatment in provider.treatments:
             price = treatment.price
@@ -354,19 +356,6 @@ def stale_reason(data_dir: Path, database: Path) -> str | None:
     if version != SCHEMA_VERSION:
         return f"{database} has schema version {version}, not {SCHEMA_VERSION}"
     return None
-
-
-def location_key(provider_key: int, position: int, *, shared: bool = False) -> int:
-    """A location's id: its provider's key in the high bits, so ``id >> 16`` is the provider.
-
-    ``shared`` (the provider has other locations) sets :data:`SHARED_FLAG`. The search
-    counts and groups R*Tree candidates by provider from the id alone, never reading a row,
-    and groups only the locations whose flag is set.
-
-    >>> location_key(3, 0), location_key(3, 2, shared=True)
-    (196608, 229378)
-    """
-    return (provider_key << LOCATION_BITS) | (SHARED_FLAG if shared else 0) | position
 
 
 def _treatments_json(provider: Provider) -> str:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from directory.dataset.layout import RTREES
+
 _TEXT, _INT, _REAL = str, int, float
 
 
@@ -97,8 +99,9 @@ def create_schema(db: sqlite_utils.Database) -> None:
             "treatments_json": _TEXT,
             "payment_options_json": _TEXT,
         },
-        # The key is the rowid: the search finds a provider from a location id (id >> 16) in
-        # one B-tree lookup. The id, which other tables refer to, is unique (see below).
+        # The key is the rowid: the search finds a provider from a location id (see
+        # dataset.layout) in one B-tree lookup. The id, which other tables refer to, is
+        # unique (see below).
         pk="key",
         not_null={"id", "name", "status", "illustrative", "do_not_list"},
     )
@@ -123,7 +126,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
     )
     # Listed locations of open providers, and of closed ones (searched only when asked for);
     # the locations of providers with several, again, to be grouped by provider on their own.
-    for name in ("locations_rtree", "closed_locations_rtree", "shared_locations_rtree"):
+    for name in RTREES:
         db.execute(
             f"CREATE VIRTUAL TABLE {name} USING rtree("
             "id, min_lat, max_lat, min_lon, max_lon, "

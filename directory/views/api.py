@@ -9,11 +9,11 @@ from flask import Blueprint, Response, abort, jsonify, request, url_for
 from directory import exports
 from directory.dataset.codes import is_jurisdiction_code
 from directory.db import get_db
-from directory.finder import find_providers
 from directory.openapi import openapi_document
 from directory.queries.providers import get_provider
 from directory.queries.regions import get_region, list_regions
-from directory.search_params import ParamError
+from directory.search.params import ParamError
+from directory.search.service import find_providers
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 

@@ -27,12 +27,13 @@ from directory import compression, labels, maps, security
 from directory.compression import Compressed
 from directory.dataset.models import slug_is_valid
 from directory.db import get_db
-from directory.finder import Finding, ResolvedPlace, find_providers, resolve_place
 from directory.queries.meta import dataset_info
 from directory.queries.providers import get_provider
 from directory.queries.regions import region_names
-from directory.search import Point, matching_points
-from directory.search_params import ParamError, SearchParams, parse_search_params
+from directory.search.params import ParamError, SearchParams, parse_search_params
+from directory.search.place import resolve_place
+from directory.search.points import matching_points
+from directory.search.service import Finding, find_providers, search_center
 
 blueprint = Blueprint("map", __name__)
 
@@ -52,17 +53,6 @@ def embed_flag(args: Mapping[str, str]) -> bool:
     if raw not in EMBED_VALUES:
         raise ParamError("embed", "embed must be 1 or 0")
     return EMBED_VALUES[raw]
-
-
-def search_center(params: SearchParams, place: ResolvedPlace | None) -> Point | None:
-    """The centre the search ranks from: the place, unless a map box replaces the circle.
-
-    The same rule as :func:`directory.finder.find_providers`, so that the points are exactly
-    the providers the list counts.
-    """
-    if place is None or params.bbox is not None:
-        return None
-    return Point(place.latitude, place.longitude)
 
 
 def map_args(params: SearchParams, **changes: Any) -> dict[str, str]:

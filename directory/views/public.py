@@ -29,7 +29,6 @@ from directory.content import about as about_content
 from directory.dataset.codes import is_jurisdiction_code
 from directory.dataset.models import slug_is_valid
 from directory.db import get_db
-from directory.finder import Finding, find_providers, wider_searches
 from directory.queries.meta import dataset_info
 from directory.queries.providers import ProviderDetail, get_provider, listed_provider_ids
 from directory.queries.regions import (
@@ -39,8 +38,13 @@ from directory.queries.regions import (
     region_names,
 )
 from directory.queries.site import filled_fields, listing_summary
-from directory.search import telehealth_for
-from directory.search_params import ACCEPTING_VALUES, MAX_TEXT, ParamError, SearchParams
+from directory.search.params import ACCEPTING_VALUES, MAX_TEXT, ParamError, SearchParams
+from directory.search.service import (
+    Finding,
+    find_providers,
+    telehealth_serving,
+    wider_searches,
+)
 from directory.views import site_context
 
 blueprint = Blueprint("public", __name__)
@@ -312,7 +316,7 @@ def region(code: str) -> str:
         "public/region.html",
         region=detail,
         finding=finding,
-        telehealth=telehealth_for(db, SearchParams(), codes),
+        telehealth=telehealth_serving(codes),
         region_names=region_names(db),
         crisis_country=code,
         **pager(finding, lambda page: _region_page(code, page)),

@@ -10,8 +10,9 @@ import pytest
 
 from directory.benchmarks import datasets, peer
 from directory.db import open_readonly
-from directory.search import Point, search
-from directory.search_params import SearchParams
+from directory.search.geometry import Point
+from directory.search.params import SearchParams
+from directory.search.result import search
 
 
 @pytest.fixture(scope="module")

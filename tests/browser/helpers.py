@@ -12,7 +12,7 @@ from flask import Flask
 from playwright.sync_api import Page
 
 from directory.benchmarks.map_bench import DRAWN_COUNT_JS
-from directory.finder import find_providers
+from directory.search.service import find_providers
 
 
 def open_map(page: Page, url: str) -> None:

@@ -23,9 +23,9 @@ from flask.testing import FlaskClient
 
 from directory import maps
 from directory.compression import Compressed
-from directory.finder import find_providers
-from directory.search import MapPoint
-from directory.search_params import BBox
+from directory.search.geometry import BBox
+from directory.search.points import MapPoint
+from directory.search.service import find_providers
 from directory.views import map as map_view
 from tests.views import test_hostile_inputs_pages as hostile
 from tests.views.conftest import SCRIPT_NAME

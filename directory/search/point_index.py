@@ -8,7 +8,7 @@ as numpy arrays sorted into latitude bands and by longitude within a band. A box
 candidates is a few slices, and the haversine of all of them one vector expression.
 
 It answers for open providers with one location and no filters: the common search.
-:mod:`directory.nearby` asks SQLite for the rest (other filters, closed providers, providers
+:mod:`directory.search.nearby` asks SQLite for the rest (other filters, closed providers, providers
 with several locations), and the tests check that both give the same answers.
 """
 
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from directory.search_params import BBox
+from directory.search.geometry import BBox
 
 #: Height of a latitude band in degrees: a search box spans a few.
 BAND_DEGREES = 0.25

@@ -13,8 +13,6 @@ from functools import lru_cache
 
 from geographiclib.geodesic import Geodesic
 
-from directory.search_params import BBox
-
 _WGS84 = Geodesic.WGS84
 EARTH_RADIUS_KM = 6371.0088
 KM_PER_DEGREE_SPHERE = EARTH_RADIUS_KM * math.pi / 180
@@ -35,6 +33,34 @@ _CROSS_ANGLES = (math.atan(2) / 2, math.pi / 2 - math.atan(2) / 2)
 
 
 @dataclass(frozen=True)
+class BBox:
+    """A box in degrees; ``west > east`` means it crosses the antimeridian."""
+
+    west: float
+    south: float
+    east: float
+    north: float
+
+    def as_param(self) -> str:
+        """The box as ``minLon,minLat,maxLon,maxLat``."""
+        return ",".join(f"{v:.6f}".rstrip("0").rstrip(".") for v in self.as_tuple())
+
+    def as_tuple(self) -> tuple[float, float, float, float]:
+        """(west, south, east, north)."""
+        return (self.west, self.south, self.east, self.north)
+
+
+def split_bbox(box: BBox) -> list[BBox]:
+    """A box that crosses the antimeridian as two that don't."""
+    if box.west <= box.east:
+        return [box]
+    return [
+        BBox(box.west, box.south, 180.0, box.north),
+        BBox(-180.0, box.south, box.east, box.north),
+    ]
+
+
+@dataclass(frozen=True)
 class Point:
     """A place on Earth in degrees."""
 
@@ -43,7 +69,7 @@ class Point:
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """The great-circle distance, as ``directory.nearby.HAVERSINE_SQL`` computes it.
+    """The great-circle distance, as ``directory.search.nearby.HAVERSINE_SQL`` computes it.
 
     >>> round(haversine_km(0, 0, 0, 1), 3)
     111.195

@@ -7,12 +7,12 @@ parameter, which the views turn into a 400 with the message.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from directory.dataset.codes import is_jurisdiction_code
 from directory.dataset.models import PaymentOption, TreatmentCode
+from directory.search.geometry import BBox
 
 KM_PER_MILE = 1.609344
 DEFAULT_RADIUS = {"km": 50.0, "mi": 30.0}
@@ -22,8 +22,6 @@ MAX_PAGE = 10_000
 MAX_TEXT = 200
 ACCEPTING_VALUES = ("yes", "no", "unknown")
 
-_COORDINATES = re.compile(r"^\s*([+-]?\d{1,3}(?:\.\d+)?)\s*[, ]\s*([+-]?\d{1,3}(?:\.\d+)?)\s*$")
-
 
 class ParamError(ValueError):
     """A request parameter has a value we cannot use."""
@@ -31,24 +29,6 @@ class ParamError(ValueError):
     def __init__(self, param: str, message: str) -> None:
         self.param = param
         super().__init__(message)
-
-
-@dataclass(frozen=True)
-class BBox:
-    """A box in degrees; ``west > east`` means it crosses the antimeridian."""
-
-    west: float
-    south: float
-    east: float
-    north: float
-
-    def as_param(self) -> str:
-        """The box as ``minLon,minLat,maxLon,maxLat``."""
-        return ",".join(f"{v:.6f}".rstrip("0").rstrip(".") for v in self.as_tuple())
-
-    def as_tuple(self) -> tuple[float, float, float, float]:
-        """(west, south, east, north)."""
-        return (self.west, self.south, self.east, self.north)
 
 
 @dataclass(frozen=True)
@@ -185,19 +165,6 @@ def parse_bbox(raw: str) -> BBox:
 def _wrap(longitude: float) -> float:
     wrapped = (longitude + 180.0) % 360.0 - 180.0
     return 180.0 if wrapped == -180.0 and longitude > 0 else wrapped
-
-
-def parse_coordinates(text: str) -> tuple[float, float] | None:
-    """``"lat,lon"`` as a pair of floats, or None when ``text`` is not coordinates."""
-    match = _COORDINATES.match(text)
-    if not match:
-        return None
-    latitude, longitude = float(match.group(1)), float(match.group(2))
-    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-        raise ParamError(
-            "near", "coordinates must be a latitude within ±90 and a longitude within ±180"
-        )
-    return latitude, longitude
 
 
 def parse_search_params(

@@ -13,8 +13,11 @@ from geopy.distance import geodesic
 
 from directory.dataset.build import build_database
 from directory.db import open_readonly
-from directory.search import Point, bounding_boxes, fts_query, matching_points, search
-from directory.search_params import BBox, SearchParams
+from directory.search.candidates import fts_query
+from directory.search.geometry import BBox, Point, bounding_boxes
+from directory.search.params import SearchParams
+from directory.search.points import matching_points
+from directory.search.result import search
 from tests.builders import make_jurisdiction, make_provider, write_dataset
 from tests.seed import SEED_JURISDICTIONS, SEED_PROVIDERS
 

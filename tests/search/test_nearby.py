@@ -14,15 +14,17 @@ from geopy.distance import geodesic
 from hypothesis import given
 from hypothesis import strategies as st
 
-from directory import nearby, point_index
-from directory import search as search_module
-from directory.dataset.build import SHARED_FLAG, build_database
+from directory.dataset.build import build_database
+from directory.dataset.layout import OPEN_TREE, SHARED_FLAG
 from directory.dataset.models import TreatmentCode
 from directory.db import open_readonly
-from directory.geometry import Point, a_to_km, haversine_km, inner_boxes
-from directory.nearby import Candidates, count_within, ranking
-from directory.search import search
-from directory.search_params import BBox, SearchParams
+from directory.search import nearby, point_index
+from directory.search import result as result_module
+from directory.search.candidates import Candidates
+from directory.search.geometry import BBox, Point, a_to_km, haversine_km, inner_boxes, inner_km
+from directory.search.nearby import count_within, ranking
+from directory.search.params import SearchParams
+from directory.search.result import search
 from tests.builders import make_jurisdiction, make_provider, write_dataset
 
 CITY = Point(40.75, -73.98)
@@ -135,7 +137,7 @@ def test_a_dense_first_page_ranks_a_small_circle(
     def whole_circle(*args: Any) -> Any:
         raise AssertionError("ranked every candidate")
 
-    monkeypatch.setattr(search_module, "ranking", whole_circle)
+    monkeypatch.setattr(result_module, "ranking", whole_circle)
     result = search(dense, SearchParams(radius=50.0, radius_given=True), center=CITY)
     assert result.total > 1000 and len(result.hits) == 20
 
@@ -230,7 +232,7 @@ RANDOM_BOXES = [
 
 @pytest.mark.parametrize("box", RANDOM_BOXES, ids=str)
 def test_the_memory_index_selects_as_the_rtree_does(dense: sqlite3.Connection, box: BBox) -> None:
-    index = point_index.index_for(dense, nearby.OPEN_TREE, SHARED_FLAG)
+    index = point_index.index_for(dense, OPEN_TREE, SHARED_FLAG)
     got = set(index.ids[index.in_boxes([box])].tolist())
     expected = {
         row[0]
@@ -244,7 +246,7 @@ def test_the_memory_index_selects_as_the_rtree_does(dense: sqlite3.Connection, b
 
 
 def test_the_memory_index_measures_as_sqlite_does(dense: sqlite3.Connection) -> None:
-    index = point_index.index_for(dense, nearby.OPEN_TREE, SHARED_FLAG)
+    index = point_index.index_for(dense, OPEN_TREE, SHARED_FLAG)
     rows = index.in_boxes([BBox(-74.3, 40.5, -73.7, 41.0)])
     terms = index.terms(rows, CITY.latitude, CITY.longitude)
     sql = f"SELECT id, {nearby.HAVERSINE_A_SQL} FROM locations_rtree r"
@@ -263,12 +265,12 @@ def test_memory_and_sqlite_count_alike(dense: sqlite3.Connection, radius_km: flo
 
 
 def test_an_index_per_database_file(tmp_path: Any, dense: sqlite3.Connection) -> None:
-    first = point_index.index_for(dense, nearby.OPEN_TREE, SHARED_FLAG)
-    assert point_index.index_for(dense, nearby.OPEN_TREE, SHARED_FLAG) is first
+    first = point_index.index_for(dense, OPEN_TREE, SHARED_FLAG)
+    assert point_index.index_for(dense, OPEN_TREE, SHARED_FLAG) is first
     path = dense.execute("PRAGMA database_list").fetchone()[2]
     others = [open_readonly(Path(path)) for _ in range(point_index.KEPT + 1)]
     try:
-        fresh = [point_index.index_for(db, nearby.OPEN_TREE, SHARED_FLAG) for db in others]
+        fresh = [point_index.index_for(db, OPEN_TREE, SHARED_FLAG) for db in others]
         assert all(index is not first for index in fresh)
         assert len(point_index._kept) == point_index.KEPT
         assert len(fresh[0]) == len(first)
@@ -286,6 +288,6 @@ def test_one_measurement_counts_and_ranks(
         whole = ranking(dense, centre, radius_km, Candidates())
         total, start, complete_km = nearby.count_and_rank(dense, centre, radius_km, limit)
         assert total == len(whole)
-        assert complete_km <= nearby.inner_km(radius_km)
+        assert complete_km <= inner_km(radius_km)
         assert _same_rows(start, [row for row in whole if a_to_km(row.a) <= complete_km])
         assert len(start) <= limit

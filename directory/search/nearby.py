@@ -1,7 +1,7 @@
 """Which providers lie within a radius of a point: counted and ranked on the R*Tree alone.
 
 The R*Tree's node holds each location's coordinates (32-bit floats, rounded outward) and its
-id, whose high bits are the provider's key (see :func:`directory.dataset.build.location_key`),
+id, whose high bits are the provider's key (see :mod:`directory.dataset.layout`),
 so counting and ranking read no table row. SQLite measures with the great-circle (haversine)
 formula, compared as its inner term ``a`` (``d = 2 R asin(sqrt(a))``, the same order, no
 ``asin`` per row); where the sphere could disagree with the WGS-84 geodesic about the radius,
@@ -10,10 +10,10 @@ the geodesic on the stored coordinates decides.
 Four things keep a dense search cheap:
 
 * for the common search (open providers, no filters) the candidates are measured a box at a
-  time from an in-memory copy of the points (:mod:`directory.point_index`);
+  time from an in-memory copy of the points (:mod:`directory.search.point_index`);
 * otherwise the total is counted by SQLite, not handed to Python row by row; a location
   inside one of two boxes drawn inside the circle (see
-  :func:`directory.geometry.inner_boxes`) is counted without its distance;
+  :func:`directory.search.geometry.inner_boxes`) is counted without its distance;
 * providers with one location (the id's :data:`SHARED_FLAG` clear) need no grouping; the
   locations of those with several are in an R*Tree of their own, grouped there;
 * the page is ranked from a smaller circle around the point (:func:`reaches`), nearest
@@ -25,14 +25,15 @@ from __future__ import annotations
 import bisect
 import math
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from directory import point_index
-from directory.geometry import (
+from directory.dataset.layout import OPEN_TREE, PROVIDER_SHIFT, SHARED_FLAG, SHARED_TREE
+from directory.search import point_index
+from directory.search.candidates import Candidates, box_clause
+from directory.search.geometry import (
     ABSOLUTE_SLACK_KM,
     EARTH_RADIUS_KM,
     EDGE_MARGIN,
@@ -45,20 +46,8 @@ from directory.geometry import (
     km_to_a,
     outer_km,
 )
-from directory.point_index import Floats, Ints
-from directory.search_params import BBox
+from directory.search.point_index import Floats, Ints
 
-#: The R*Trees of open providers' locations, of closed providers' (searched when asked for),
-#: and of every location of a provider with several (open or closed: its ``closed`` column).
-OPEN_TREE, CLOSED_TREE, SHARED_TREE = (
-    "locations_rtree",
-    "closed_locations_rtree",
-    "shared_locations_rtree",
-)
-#: ``id >> PROVIDER_SHIFT`` of a location is its provider's key (see dataset.build).
-PROVIDER_SHIFT = 16
-#: Set in the id of every location of a provider that has more than one.
-SHARED_FLAG = 1 << 15
 #: The haversine's inner term over the R*Tree node's own columns, so ranking reads no row;
 #: :coslat is cos(centre latitude). Radians by multiplication: one function call fewer.
 HAVERSINE_A_SQL = (
@@ -70,31 +59,6 @@ HAVERSINE_A_SQL = (
 HAVERSINE_SQL = f"(2 * {EARTH_RADIUS_KM} * asin(sqrt({HAVERSINE_A_SQL})))"
 
 
-@dataclass(frozen=True)
-class Candidates:
-    """Which providers may count: closed ones too or not, and SQL conditions on ``p``."""
-
-    include_closed: bool = False
-    conditions: tuple[str, ...] = ()
-    args: Mapping[str, Any] = field(default_factory=dict)
-
-    def single_trees(self) -> tuple[str, ...]:
-        """The R*Trees whose locations without the shared flag are searched."""
-        return (OPEN_TREE, CLOSED_TREE) if self.include_closed else (OPEN_TREE,)
-
-    def shared_condition(self) -> str:
-        """Which rows of :data:`SHARED_TREE` are searched."""
-        return "" if self.include_closed else " AND r.closed = 0"
-
-    def join(self) -> str:
-        """The join to providers, when a condition needs them."""
-        return f"JOIN providers p ON p.key = r.id >> {PROVIDER_SHIFT}" if self.conditions else ""
-
-    def where(self) -> str:
-        """The conditions, each prefixed with AND."""
-        return "".join(f" AND {condition}" for condition in self.conditions)
-
-
 class Ranked(NamedTuple):
     """A matching provider at its nearest location, by haversine on the node (``a``: its term).
 
@@ -104,26 +68,6 @@ class Ranked(NamedTuple):
     a: float
     provider_key: int
     location_id: int
-
-
-def box_clause(boxes: Sequence[BBox], args: dict[str, Any], prefix: str = "") -> str:
-    """SQL true for R*Tree nodes inside any of ``boxes``; their corners go into ``args``."""
-    clauses = []
-    for index, box in enumerate(boxes):
-        name = f"{prefix}{index}"
-        args.update(
-            {
-                f"w{name}": box.west,
-                f"s{name}": box.south,
-                f"e{name}": box.east,
-                f"n{name}": box.north,
-            }
-        )
-        clauses.append(
-            f"(r.min_lon >= :w{name} AND r.max_lon <= :e{name} "
-            f"AND r.min_lat >= :s{name} AND r.max_lat <= :n{name})"
-        )
-    return " OR ".join(clauses) or "0"
 
 
 def _circle_args(center: Point, radius_km: float, candidates: Candidates) -> dict[str, Any]:
@@ -226,7 +170,7 @@ def ranking(
 
 
 def in_memory(candidates: Candidates) -> bool:
-    """Whether :mod:`directory.point_index` can answer: open providers, no filters."""
+    """Whether :mod:`directory.search.point_index` can answer: open providers, no filters."""
     return not candidates.conditions and not candidates.include_closed
 
 

@@ -6,46 +6,16 @@ validate the parameters, resolve the place with the configured geocoder, and sea
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from typing import Any
-
-from flask import current_app
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 
 from directory.db import get_db
-from directory.search import Point, SearchResult, search
-from directory.search_params import ParamError, SearchParams, parse_coordinates, parse_search_params
-
-NOT_FOUND = (
-    "We could not find that place. Try a city, a postal code, an address, or latitude,longitude."
-)
-
-
-@dataclass(frozen=True)
-class ResolvedPlace:
-    """Where a search is centred, and how we got there."""
-
-    label: str
-    latitude: float
-    longitude: float
-    precision: str
-    country: str | None = None
-    region: str | None = None
-    fallback: str | None = None
-    alternatives: list[dict[str, Any]] = field(default_factory=list)
-
-    def as_json(self) -> dict[str, Any]:
-        """The API's ``location`` object."""
-        return {
-            "label": self.label,
-            "lat": self.latitude,
-            "lon": self.longitude,
-            "precision": self.precision,
-            "country": self.country,
-            "region": self.region,
-            "fallback": self.fallback,
-            "alternatives": self.alternatives,
-        }
+from directory.geo.results import GeocodeResult
+from directory.search.geometry import Point
+from directory.search.hits import Hit
+from directory.search.params import SearchParams, parse_search_params
+from directory.search.place import resolve_place
+from directory.search.result import SearchResult, search, telehealth_for
 
 
 @dataclass
@@ -53,39 +23,11 @@ class Finding:
     """A search as performed: its parameters, the place, and the result."""
 
     params: SearchParams
-    place: ResolvedPlace | None
+    place: GeocodeResult | None
     result: SearchResult
 
 
-def resolve_place(near: str) -> ResolvedPlace | None:
-    """Resolve ``near`` (text or "lat,lon") with the app's geocoder; None for no text.
-
-    Raises :class:`ParamError` when the place cannot be found.
-    """
-    if not near:
-        return None
-    coordinates = parse_coordinates(near)
-    geocoder = current_app.extensions["geocoder"]
-    location = geocoder.geocode(near)
-    if location is None:
-        if coordinates is None:
-            raise ParamError("near", NOT_FOUND)
-        latitude, longitude = coordinates
-        return ResolvedPlace(f"{latitude:.5f}, {longitude:.5f}", latitude, longitude, "coordinates")
-    raw = location.raw
-    return ResolvedPlace(
-        label=raw["label"],
-        latitude=raw["latitude"],
-        longitude=raw["longitude"],
-        precision=raw["precision"],
-        country=raw.get("country"),
-        region=raw.get("region"),
-        fallback=raw.get("fallback"),
-        alternatives=list(raw.get("alternatives") or []),
-    )
-
-
-def _named_region(params: SearchParams, place: ResolvedPlace | None) -> str | None:
+def _named_region(params: SearchParams, place: GeocodeResult | None) -> str | None:
     """The region a search named by itself ("Texas"), when it gave no radius, area or region
     filter of its own; else None."""
     if place is None or place.precision != "region" or params.region is not None:
@@ -93,6 +35,14 @@ def _named_region(params: SearchParams, place: ResolvedPlace | None) -> str | No
     if params.bbox is not None or params.radius_given:
         return None
     return place.region
+
+
+def search_center(params: SearchParams, place: GeocodeResult | None) -> Point | None:
+    """The centre the search ranks from: the place, unless a map box ("Search this area")
+    replaces the circle around it."""
+    if place is None or params.bbox is not None:
+        return None
+    return Point(place.latitude, place.longitude)
 
 
 #: The wider radii an empty search offers, in the search's own unit.
@@ -141,9 +91,13 @@ def find_providers(args: Mapping[str, str], **limits: int) -> Finding:
         codes = [region, place.country or ""] if place else [region]
         result = search(get_db(), params, center=None, telehealth_codes=codes)
         return Finding(params=params, place=place, result=result)
-    # "Search this area" sends the visible box; it wins over the circle around the place.
-    center = Point(place.latitude, place.longitude) if place and params.bbox is None else None
+    center = search_center(params, place)
     codes = [place.region or "", place.country or ""] if place else []
     home = place.country if place else None
     result = search(get_db(), params, center=center, telehealth_codes=codes, home_country=home)
     return Finding(params=params, place=place, result=result)
+
+
+def telehealth_serving(codes: Iterable[str]) -> list[Hit]:
+    """Every open telehealth programme serving any of ``codes`` (a region and its ancestors)."""
+    return telehealth_for(get_db(), SearchParams(), codes)
