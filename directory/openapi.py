@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from directory.dataset.models import PaymentOption, TreatmentCode
+from directory.dataset.models import TreatmentCode
 from directory.search.hits import TREATMENT_KEYS
-from directory.search.params import ACCEPTING_VALUES, MAX_PAGE, MAX_PER_PAGE
+from directory.search.params import ACCEPTING_VALUES, BY_NAME, EXPORT_MAX_PER_PAGE, PARAMETERS
 
 
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
@@ -17,76 +17,7 @@ def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
 _STRING = {"type": "string"}
 _NUMBER = {"type": "number"}
 
-SEARCH_PARAMETERS: list[dict[str, Any]] = [
-    {
-        "name": "near",
-        "in": "query",
-        "description": "A city, postal code, address, or 'lat,lon'.",
-        "schema": {"type": "string", "maxLength": 200},
-    },
-    {
-        "name": "radius",
-        "in": "query",
-        "description": "Search radius in `unit` (default 50 km or 30 mi).",
-        "schema": {"type": "number", "minimum": 0.1, "maximum": 2500},
-    },
-    {"name": "unit", "in": "query", "schema": {"type": "string", "enum": ["km", "mi"]}},
-    {
-        "name": "treatment",
-        "in": "query",
-        "schema": {"type": "string", "enum": [code.value for code in TreatmentCode]},
-    },
-    {
-        "name": "max_price",
-        "in": "query",
-        "description": "Highest acceptable lowest per-session price, in the result's currency.",
-        "schema": {"type": "number", "minimum": 0, "maximum": 1_000_000},
-    },
-    {
-        "name": "payment",
-        "in": "query",
-        "schema": {"type": "string", "enum": [option.value for option in PaymentOption]},
-    },
-    {
-        "name": "accepting",
-        "in": "query",
-        "description": "Whether the provider accepts new patients.",
-        "schema": {"type": "string", "enum": list(ACCEPTING_VALUES)},
-    },
-    {
-        "name": "q",
-        "in": "query",
-        "description": "Words in the name, organisation, city or notes.",
-        "schema": {"type": "string", "maxLength": 200},
-    },
-    {
-        "name": "region",
-        "in": "query",
-        "description": "Only providers located in this jurisdiction (e.g. US-TX).",
-        "schema": {"type": "string", "maxLength": 10},
-    },
-    {
-        "name": "bbox",
-        "in": "query",
-        "description": "minLon,minLat,maxLon,maxLat; replaces the circle around `near`.",
-        "schema": {"type": "string", "maxLength": 120},
-    },
-    {
-        "name": "include_closed",
-        "in": "query",
-        "schema": {"type": "string", "enum": ["0", "1", "true", "false"]},
-    },
-    {
-        "name": "page",
-        "in": "query",
-        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
-    },
-    {
-        "name": "per_page",
-        "in": "query",
-        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
-    },
-]
+SEARCH_PARAMETERS: list[dict[str, Any]] = [parameter.openapi() for parameter in PARAMETERS]
 
 _TREATMENT = {
     "type": "object",
@@ -267,7 +198,16 @@ _FEATURES = {
     },
 }
 
-_ERROR = {"type": "object", "required": ["error"], "properties": {"error": _STRING}}
+#: The one error body of the API and the map's JSON: a message, and the parameter at fault
+#: when a request parameter is (a 400).
+_ERROR = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {"type": "string", "description": "What is wrong, in plain words."},
+        "parameter": {"type": "string", "description": "The request parameter at fault."},
+    },
+}
 
 
 def _json(schema: str, media: str = "application/json") -> dict[str, Any]:
@@ -299,11 +239,7 @@ def openapi_document(server: str) -> dict[str, Any]:
         parameters = [*SEARCH_PARAMETERS, FIELDS_PARAMETER]
         if path != "/api/providers":
             parameters = [p for p in SEARCH_PARAMETERS if p["name"] != "per_page"] + [
-                {
-                    "name": "per_page",
-                    "in": "query",
-                    "schema": {"type": "integer", "minimum": 1, "maximum": 5000},
-                }
+                BY_NAME["per_page"].openapi(maximum=EXPORT_MAX_PER_PAGE)
             ]
         paths[path] = {
             "get": {

@@ -1,14 +1,18 @@
-"""Parsing and validating search parameters, shared by the list, the map and the API.
+"""The search parameters, declared once as a table, and their parsing and validation.
 
-Every parameter is checked here, once; a bad value raises :class:`ParamError` naming the
-parameter, which the views turn into a 400 with the message.
+:data:`PARAMETERS` is the one list of what a search takes: each row's name, kind, bounds,
+help and where the search form shows it. The parser, the URLs the pages link to, the
+OpenAPI document, the form and the hostile-input tests all read it; a new filter is one row
+here plus its condition in :mod:`directory.search.candidates`. A bad value raises
+:class:`ParamError` naming the parameter, which the views turn into a 400 with the message.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
+from typing import Any, Literal
 
 from directory.dataset.codes import is_jurisdiction_code
 from directory.dataset.models import PaymentOption, TreatmentCode
@@ -20,14 +24,144 @@ MAX_RADIUS_KM = 2500.0
 MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
 MAX_TEXT = 200
+DEFAULT_PER_PAGE = 20
+#: Exports (CSV, GeoJSON) page in larger steps.
+EXPORT_MAX_PER_PAGE = 5000
+EXPORT_DEFAULT_PER_PAGE = 1000
 ACCEPTING_VALUES = ("yes", "no", "unknown")
+FLAG_VALUES = ("0", "1", "true", "false")
+
+#: How a value is read: free text, a number, a whole number, one of ``choices``, a
+#: jurisdiction code, a map box, or a yes/no flag.
+Kind = Literal["text", "number", "integer", "choice", "region", "bbox", "flag"]
+#: Where the search form shows a parameter: always, under "Filters", carried along unseen,
+#: or not at all (the API's and the map's own).
+Placement = Literal["form", "filter", "hidden", "none"]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One search parameter: how it is read and checked, documented and offered."""
+
+    name: str
+    kind: Kind
+    help: str
+    choices: tuple[str, ...] = ()
+    low: float = 0.0
+    high: float = 0.0
+    max_length: int = MAX_TEXT
+    placement: Placement = "none"
+    #: Whether it changes which providers match (and so the map's points); paging does not.
+    selects: bool = True
+
+    def openapi(self, **overrides: Any) -> dict[str, Any]:
+        """This parameter as an OpenAPI query parameter object; ``overrides`` go in its schema."""
+        schema: dict[str, Any]
+        if self.kind in ("choice", "flag"):
+            schema = {"type": "string", "enum": list(self.choices)}
+        elif self.kind == "number":
+            schema = {"type": "number", "minimum": self.low, "maximum": self.high}
+        elif self.kind == "integer":
+            schema = {"type": "integer", "minimum": int(self.low), "maximum": int(self.high)}
+        else:
+            schema = {"type": "string", "maxLength": self.max_length}
+        return {
+            "name": self.name,
+            "in": "query",
+            "description": self.help,
+            "schema": schema | overrides,
+        }
+
+
+PARAMETERS: tuple[Parameter, ...] = (
+    Parameter("near", "text", "A city, postal code, address, or 'lat,lon'.", placement="form"),
+    Parameter(
+        "radius",
+        "number",
+        "Search radius in `unit` (default 50 km or 30 mi; at most 2,500 km or 1,553 mi).",
+        low=0.1,
+        high=MAX_RADIUS_KM,
+        placement="form",
+    ),
+    Parameter("unit", "choice", "The radius's unit.", choices=("km", "mi"), placement="form"),
+    Parameter(
+        "treatment",
+        "choice",
+        "Only providers offering this treatment.",
+        choices=tuple(code.value for code in TreatmentCode),
+        placement="filter",
+    ),
+    Parameter(
+        "max_price",
+        "number",
+        "Highest acceptable lowest per-session price, in the result's currency.",
+        low=0,
+        high=1_000_000,
+        placement="filter",
+    ),
+    Parameter(
+        "payment",
+        "choice",
+        "Only providers stating this payment option.",
+        choices=tuple(option.value for option in PaymentOption),
+        placement="filter",
+    ),
+    Parameter(
+        "accepting",
+        "choice",
+        "Whether the provider accepts new patients.",
+        choices=ACCEPTING_VALUES,
+        placement="filter",
+    ),
+    Parameter("q", "text", "Words in the name, organisation, city or notes.", placement="filter"),
+    Parameter(
+        "region",
+        "region",
+        "Only providers located in this jurisdiction (e.g. US-TX).",
+        max_length=10,
+        placement="hidden",
+    ),
+    Parameter(
+        "bbox",
+        "bbox",
+        "minLon,minLat,maxLon,maxLat; replaces the circle around `near`.",
+        max_length=120,
+    ),
+    Parameter(
+        "include_closed",
+        "flag",
+        "1 to list closed providers too.",
+        choices=FLAG_VALUES,
+        placement="filter",
+    ),
+    Parameter("page", "integer", "Page of results.", low=1, high=MAX_PAGE, selects=False),
+    Parameter(
+        "per_page",
+        "integer",
+        "Results per page.",
+        low=1,
+        high=MAX_PER_PAGE,
+        placement="hidden",
+        selects=False,
+    ),
+)
+BY_NAME = {parameter.name: parameter for parameter in PARAMETERS}
+
+
+def names_placed(*placements: Placement) -> tuple[str, ...]:
+    """The names of the parameters the search form shows in any of ``placements``.
+
+    >>> names_placed("hidden")
+    ('region', 'per_page')
+    """
+    return tuple(p.name for p in PARAMETERS if p.placement in placements)
 
 
 class ParamError(ValueError):
     """A request parameter has a value we cannot use."""
 
-    def __init__(self, param: str, message: str) -> None:
-        self.param = param
+    def __init__(self, parameter: str, message: str) -> None:
+        self.parameter = parameter
         super().__init__(message)
 
 
@@ -48,7 +182,7 @@ class SearchParams:
     region: str | None = None
     include_closed: bool = False
     page: int = 1
-    per_page: int = 20
+    per_page: int = DEFAULT_PER_PAGE
 
     @property
     def radius_km(self) -> float:
@@ -58,38 +192,41 @@ class SearchParams:
     def query_args(self, **changes: object) -> dict[str, str]:
         """The parameters as they would appear in a URL, without defaults; ``changes`` apply."""
         params = replace(self, **changes) if changes else self  # type: ignore[arg-type]
+        defaults = _DEFAULTS
         args: dict[str, str] = {}
-        if params.near:
-            args["near"] = params.near
-        if params.radius_given:
-            args["radius"] = f"{params.radius:g}"
-        if params.unit != "km":
-            args["unit"] = params.unit
-        if params.bbox is not None:
-            args["bbox"] = params.bbox.as_param()
-        if params.treatment is not None:
-            args["treatment"] = params.treatment.value
-        if params.max_price is not None:
-            args["max_price"] = f"{params.max_price:g}"
-        if params.payment is not None:
-            args["payment"] = params.payment.value
-        if params.accepting is not None:
-            args["accepting"] = params.accepting
-        if params.q:
-            args["q"] = params.q
-        if params.region:
-            args["region"] = params.region
-        if params.include_closed:
-            args["include_closed"] = "1"
-        if params.page != 1:
-            args["page"] = str(params.page)
-        if params.per_page != 20:
-            args["per_page"] = str(params.per_page)
+        for parameter in PARAMETERS:
+            value = getattr(params, parameter.name)
+            if parameter.name == "radius":
+                if params.radius_given:
+                    args["radius"] = f"{value:g}"
+            elif value != defaults[parameter.name] and value is not None:
+                args[parameter.name] = _as_text(value)
         return args
 
+    def selection_args(self) -> dict[str, str]:
+        """The parameters that decide which providers match: not the page or its size."""
+        args = self.query_args()
+        return {name: value for name, value in args.items() if BY_NAME[name].selects}
 
-def _text(args: Mapping[str, str], name: str, limit: int = MAX_TEXT) -> str:
-    value = args.get(name, "")
+
+def _as_text(value: object) -> str:
+    """A parsed value as the URL writes it."""
+    if isinstance(value, bool):
+        return "1"
+    if isinstance(value, (TreatmentCode, PaymentOption)):
+        return value.value
+    if isinstance(value, BBox):
+        return value.as_param()
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+_DEFAULTS = {field.name: field.default for field in fields(SearchParams)}
+
+
+def _text(raw: str, name: str, limit: int) -> str:
+    value = raw
     if "\x00" in value:
         raise ParamError(name, f"{name} contains a character that is not allowed")
     value = " ".join(value.split())
@@ -98,8 +235,8 @@ def _text(args: Mapping[str, str], name: str, limit: int = MAX_TEXT) -> str:
     return value
 
 
-def _number(args: Mapping[str, str], name: str, low: float, high: float) -> float | None:
-    raw = args.get(name, "").strip()
+def _number(raw: str, name: str, low: float, high: float) -> float | None:
+    raw = raw.strip()
     if not raw:
         return None
     try:
@@ -111,10 +248,10 @@ def _number(args: Mapping[str, str], name: str, low: float, high: float) -> floa
     return value
 
 
-def _integer(args: Mapping[str, str], name: str, default: int, high: int) -> int:
-    raw = args.get(name, "").strip()
+def _integer(raw: str, name: str, high: int) -> int | None:
+    raw = raw.strip()
     if not raw:
-        return default
+        return None
     if not raw.isdigit() or len(raw) > 9:
         raise ParamError(name, f"{name} must be a whole number")
     value = int(raw)
@@ -123,8 +260,8 @@ def _integer(args: Mapping[str, str], name: str, default: int, high: int) -> int
     return value
 
 
-def _choice(args: Mapping[str, str], name: str, allowed: tuple[str, ...]) -> str | None:
-    raw = args.get(name, "").strip()
+def _choice(raw: str, name: str, allowed: tuple[str, ...]) -> str | None:
+    raw = raw.strip()
     if not raw:
         return None
     if raw not in allowed:
@@ -132,8 +269,8 @@ def _choice(args: Mapping[str, str], name: str, allowed: tuple[str, ...]) -> str
     return raw
 
 
-def _region(args: Mapping[str, str]) -> str | None:
-    raw = args.get("region", "").strip()
+def _region(raw: str) -> str | None:
+    raw = raw.strip()
     if not raw:
         return None
     if len(raw) > 10 or not is_jurisdiction_code(raw):
@@ -167,33 +304,53 @@ def _wrap(longitude: float) -> float:
     return 180.0 if wrapped == -180.0 and longitude > 0 else wrapped
 
 
+def _read(parameter: Parameter, raw: str, high: float) -> object:
+    """One parameter's value from its text (None when absent), checked against its row."""
+    name, kind = parameter.name, parameter.kind
+    if kind == "text":
+        return _text(raw, name, parameter.max_length)
+    if kind == "number":
+        return _number(raw, name, parameter.low, high)
+    if kind == "integer":
+        return _integer(raw, name, int(high))
+    if kind == "region":
+        return _region(raw)
+    if kind == "bbox":
+        text = _text(raw, name, parameter.max_length)
+        return parse_bbox(text) if text else None
+    choice = _choice(raw, name, parameter.choices)
+    if kind == "flag":
+        return choice in ("1", "true")
+    return choice
+
+
 def parse_search_params(
-    args: Mapping[str, str], *, max_per_page: int = MAX_PER_PAGE, default_per_page: int = 20
+    args: Mapping[str, str],
+    *,
+    max_per_page: int = MAX_PER_PAGE,
+    default_per_page: int = DEFAULT_PER_PAGE,
 ) -> SearchParams:
-    """Validate the search parameters in ``args`` (a request's query string)."""
+    """Validate the search parameters in ``args`` (a request's query string), row by row
+    of :data:`PARAMETERS`; the first bad one raises :class:`ParamError`."""
     # A plain dict: a request's MultiDict raises (and catches) an exception per absent key.
     args = dict(args.items())
-    unit = _choice(args, "unit", ("km", "mi")) or "km"
-    limit = MAX_RADIUS_KM if unit == "km" else MAX_RADIUS_KM / KM_PER_MILE
-    radius = _number(args, "radius", 0.1, round(limit))
-    treatment = _choice(args, "treatment", tuple(code.value for code in TreatmentCode))
-    payment = _choice(args, "payment", tuple(option.value for option in PaymentOption))
-    accepting = _choice(args, "accepting", ACCEPTING_VALUES)
-    bbox_text = _text(args, "bbox", 120)
-    include_closed = _choice(args, "include_closed", ("0", "1", "true", "false"))
-    return SearchParams(
-        near=_text(args, "near"),
+    unit = _choice(args.get("unit", ""), "unit", BY_NAME["unit"].choices) or "km"
+    highs = {
+        "radius": round(MAX_RADIUS_KM if unit == "km" else MAX_RADIUS_KM / KM_PER_MILE),
+        "per_page": max_per_page,
+    }
+    values: dict[str, Any] = {}
+    for parameter in PARAMETERS:
+        high = highs.get(parameter.name, parameter.high)
+        values[parameter.name] = _read(parameter, args.get(parameter.name, ""), high)
+    radius = values["radius"]
+    values.update(
         radius=radius if radius is not None else DEFAULT_RADIUS[unit],
-        unit=unit,
         radius_given=radius is not None,
-        bbox=parse_bbox(bbox_text) if bbox_text else None,
-        treatment=TreatmentCode(treatment) if treatment else None,
-        max_price=_number(args, "max_price", 0, 1_000_000),
-        payment=PaymentOption(payment) if payment else None,
-        accepting=accepting,
-        q=_text(args, "q"),
-        region=_region(args),
-        include_closed=include_closed in ("1", "true"),
-        page=_integer(args, "page", 1, MAX_PAGE),
-        per_page=_integer(args, "per_page", default_per_page, max_per_page),
+        unit=unit,
+        treatment=TreatmentCode(values["treatment"]) if values["treatment"] else None,
+        payment=PaymentOption(values["payment"]) if values["payment"] else None,
+        page=values["page"] or 1,
+        per_page=values["per_page"] or default_per_page,
     )
+    return SearchParams(**values)

@@ -12,12 +12,12 @@ from directory.db import get_db
 from directory.openapi import openapi_document
 from directory.queries.providers import get_provider
 from directory.queries.regions import get_region, list_regions
-from directory.search.params import ParamError
+from directory.search.params import EXPORT_DEFAULT_PER_PAGE, EXPORT_MAX_PER_PAGE, ParamError
 from directory.search.service import find_providers
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 
-EXPORT_LIMITS = {"max_per_page": 5000, "default_per_page": 1000}
+EXPORT_LIMITS = {"max_per_page": EXPORT_MAX_PER_PAGE, "default_per_page": EXPORT_DEFAULT_PER_PAGE}
 
 
 @blueprint.after_request
@@ -31,7 +31,7 @@ def _open_for_reading(response: Response) -> Response:
 
 @blueprint.errorhandler(ParamError)
 def _bad_parameter(error: ParamError) -> tuple[Response, int]:
-    return jsonify({"error": str(error), "parameter": error.param}), 400
+    return jsonify({"error": str(error), "parameter": error.parameter}), 400
 
 
 @blueprint.get("/providers")

@@ -62,7 +62,7 @@ def map_args(params: SearchParams, **changes: Any) -> dict[str, str]:
 
 def points_args(params: SearchParams) -> dict[str, str]:
     """The parameters that decide the points: not the list's page or page size."""
-    return params.query_args(page=1, per_page=20)
+    return params.selection_args()
 
 
 def url_with(endpoint: str, args: Mapping[str, str]) -> str:
@@ -109,10 +109,10 @@ def _cached_json(payload: Any, etag: str) -> Response:
     return response
 
 
-def _json_error(status: int, message: str, param: str | None = None) -> tuple[Response, int]:
+def _json_error(status: int, message: str, parameter: str | None = None) -> tuple[Response, int]:
     body: dict[str, Any] = {"error": message}
-    if param is not None:
-        body["param"] = param
+    if parameter is not None:
+        body["parameter"] = parameter
     return Response(json.dumps(body), mimetype="application/json"), status
 
 
@@ -189,7 +189,6 @@ def _error_page(error: ParamError, embed: bool) -> Response:
     page = render_template(
         "map/embed_error.html" if embed else "map/error.html",
         message=str(error),
-        param=error.param,
         list_url=url_for("public.providers"),
         map_url=url_for("map.show"),
     )
@@ -253,7 +252,7 @@ def points() -> Response | tuple[Response, int]:
     try:
         params = parse_search_params(request.args)
     except ParamError as error:
-        return _json_error(400, str(error), error.param)
+        return _json_error(400, str(error), error.parameter)
     db = get_db()
     version = dataset_info(db).dataset_version
     etag = _etag("points", version, json.dumps(sorted(points_args(params).items())))
@@ -267,7 +266,7 @@ def points() -> Response | tuple[Response, int]:
         try:
             place = resolve_place(params.near)
         except ParamError as error:
-            return _json_error(400, str(error), error.param)
+            return _json_error(400, str(error), error.parameter)
         found = matching_points(db, params, search_center(params, place))
         text = json.dumps(
             maps.points_payload(found, version), separators=(",", ":"), ensure_ascii=False

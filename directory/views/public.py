@@ -38,7 +38,13 @@ from directory.queries.regions import (
     region_names,
 )
 from directory.queries.site import filled_fields, listing_summary
-from directory.search.params import ACCEPTING_VALUES, MAX_TEXT, ParamError, SearchParams
+from directory.search.params import (
+    ACCEPTING_VALUES,
+    MAX_TEXT,
+    ParamError,
+    SearchParams,
+    names_placed,
+)
 from directory.search.service import (
     Finding,
     find_providers,
@@ -53,21 +59,11 @@ for _name, _filter in site_context.FILTERS.items():
     blueprint.add_app_template_filter(_filter, _name)
 
 #: Search fields the form shows; an error on any other parameter is shown above the form.
-FORM_FIELDS = (
-    "near",
-    "radius",
-    "unit",
-    "treatment",
-    "max_price",
-    "payment",
-    "accepting",
-    "q",
-    "include_closed",
-)
+FORM_FIELDS = names_placed("form", "filter")
 #: The fields folded under "Filters" on the results page; shown open when one is in use.
-FILTER_FIELDS = ("treatment", "max_price", "payment", "accepting", "q", "include_closed")
+FILTER_FIELDS = names_placed("filter")
 #: Parameters the form carries along unseen, so editing a region's list keeps the region.
-HIDDEN_FIELDS = ("region", "per_page")
+HIDDEN_FIELDS = names_placed("hidden")
 # Long enough for any valid value; a 10,000-character attack is not echoed back in full.
 ECHO_LIMIT = MAX_TEXT * 2
 
@@ -85,7 +81,7 @@ def form_context(
     values: Mapping[str, str], error: ParamError | None = None, *, open_filters: bool = False
 ) -> dict[str, Any]:
     """What the search form template needs: values, choices and the error, if any."""
-    error_field = error.param if error is not None and error.param in FORM_FIELDS else None
+    error_field = error.parameter if error is not None and error.parameter in FORM_FIELDS else None
     return {
         "values": values,
         "error": error,

@@ -27,7 +27,7 @@ from directory.search.geometry import BBox
 from directory.search.points import MapPoint
 from directory.search.service import find_providers
 from directory.views import map as map_view
-from tests.views import test_hostile_inputs_pages as hostile
+from tests import hostile
 from tests.views.conftest import SCRIPT_NAME
 
 AUSTIN = "30.2672,-97.7431"
@@ -488,7 +488,7 @@ def test_hostile_names_are_data_not_markup(real_client: FlaskClient) -> None:
 
 
 @pytest.mark.parametrize("value", hostile.CORPUS, ids=lambda v: repr(v[:20]))
-@pytest.mark.parametrize("param", [*hostile.PARAMS, "embed"])
+@pytest.mark.parametrize("param", [*hostile.SEARCH_PARAMETERS, "embed"])
 def test_hostile_input_is_never_a_500(site_client: FlaskClient, param: str, value: str) -> None:
     for url in ("/map", "/map/points.json"):
         response = site_client.get(url, query_string={param: value})
@@ -511,7 +511,7 @@ def test_bad_parameter_is_a_400_payload(site_client: FlaskClient, param: str, va
     response = site_client.get("/map/points.json", query_string={param: value})
     assert response.status_code == 400
     body = response.get_json()
-    assert body["error"] and body["param"] == param
+    assert body["error"] and body["parameter"] == param
 
 
 def test_bad_parameter_in_the_embed_is_a_bare_400(site_client: FlaskClient) -> None:
