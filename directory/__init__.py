@@ -7,8 +7,9 @@ from typing import Any
 from flask import Flask
 from flask_orjson import OrjsonProvider
 
-from directory import assets, cli, db, errors, geocoding, maps, proxies, security, settings
+from directory import cli, db, geocoding, maps, settings
 from directory.views import register_blueprints
+from directory.web import assets, errors, proxies, security
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -17,7 +18,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         __name__,
         instance_relative_config=True,
         template_folder=str(settings.PROJECT_ROOT / "templates"),
-        static_folder=None,  # see directory.assets: compressed, served by one view
+        static_folder=None,  # see directory.web.assets: compressed, served by one view
     )
     settings.load_settings(app, test_config)
     app.json = OrjsonProvider(app)  # orjson: the API's answers are serialised in C

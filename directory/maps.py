@@ -28,11 +28,12 @@ import xstatic.pkg.leaflet
 from branca.element import CssLink, Figure, JavascriptLink
 from folium.elements import JSCSSMixin
 
-from directory import labels
 from directory.dataset.models import TreatmentCode
+from directory.presentation import labels
 from directory.queries.providers import ProviderDetail
 from directory.search.geometry import KM_PER_DEGREE_LAT, BBox
 from directory.search.points import MapPoint
+from directory.settings import STATIC_FOLDER
 
 # --- Assets -------------------------------------------------------------------------------
 
@@ -75,7 +76,7 @@ SUPERCLUSTER = VendorPackage(
     version="8.0.1",
     licence="ISC",
     homepage="https://github.com/mapbox/supercluster",
-    directory=Path(__file__).resolve().parent / "static" / "vendor" / "supercluster-8.0.1",
+    directory=STATIC_FOLDER / "vendor" / "supercluster-8.0.1",
 )
 VENDOR_PACKAGES: dict[str, VendorPackage] = {p.slug: p for p in (LEAFLET, SUPERCLUSTER)}
 

@@ -24,7 +24,10 @@ class Setting:
     help: str
 
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_ROOT = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_ROOT.parent
+#: The package's own static files (CSS, JS, vendored libraries), served by directory.web.assets.
+STATIC_FOLDER = PACKAGE_ROOT / "static"
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("DATA_DIR", str(PROJECT_ROOT / "data"), "Folder of the curated dataset."),

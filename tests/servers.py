@@ -72,7 +72,7 @@ def gunicorn(
         [
             str(GUNICORN),
             "--config",
-            str(ROOT / "directory" / "gunicorn_conf.py"),
+            str(ROOT / "directory" / "deploy" / "gunicorn_conf.py"),
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",

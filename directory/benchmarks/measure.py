@@ -29,7 +29,7 @@ from directory.benchmarks.servers import (
 )
 from directory.settings import PROJECT_ROOT
 
-GUNICORN_CONF = PROJECT_ROOT / "directory" / "gunicorn_conf.py"
+GUNICORN_CONF = PROJECT_ROOT / "directory" / "deploy" / "gunicorn_conf.py"
 OUR_APP = "directory:create_app()"
 WORKERS = 2
 

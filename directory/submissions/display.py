@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable
 from typing import Any
 
 from directory.submissions.fields import as_text
@@ -51,11 +50,3 @@ def age(span: dt.timedelta) -> str:
             count = seconds // size
             return f"{count} {unit}{'' if count == 1 else 's'}"
     return "just now"
-
-
-FILTERS: dict[str, Callable[..., str]] = {
-    "field_value": value,
-    "field_label": field_label,
-    "day": day,
-    "age": age,
-}

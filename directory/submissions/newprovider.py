@@ -21,7 +21,7 @@ from typing import Any
 from directory.dataset.build import TREATMENT_LABELS
 from directory.dataset.contact import to_e164
 from directory.dataset.models import PaymentOption, TreatmentCode
-from directory.labels import PAYMENT_LABELS
+from directory.presentation.labels import PAYMENT_LABELS
 from directory.submissions.diff import plain
 from directory.submissions.forms import check_length, check_url, clean, provider_errors
 from directory.submissions.workspace import Workspace

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Flask
 
-from directory.submissions import display
+from directory.presentation.filters import FILTERS
 from directory.views import api, health, history, login, map, public, review, submit
 
 
 def register_blueprints(app: Flask) -> None:
-    """Attach every blueprint to ``app``, and the filters the update pages share."""
-    app.jinja_env.filters.update(display.FILTERS)
+    """Attach every blueprint to ``app``, and every template filter."""
+    app.jinja_env.filters.update(FILTERS)
     for module in (health, public, map, api, submit, history, login, review):
         app.register_blueprint(module.blueprint)

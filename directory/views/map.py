@@ -8,7 +8,7 @@ Leaflet and supercluster are served from ``/map/vendor/`` (see ``directory.maps`
 Caching: payloads carry a weak ETag (dataset version + parameters) and may be reused for
 five minutes; the points of recent searches are kept compressed (brotli and gzip) in memory;
 vendored files are cached for a year under versioned URLs. JSON and HTML are compressed for
-clients that accept it (see ``directory.compression``).
+clients that accept it (see ``directory.web.compression``).
 """
 
 from __future__ import annotations
@@ -19,14 +19,13 @@ import threading
 from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, make_response, render_template, request, url_for
 
-from directory import compression, labels, maps, security
-from directory.compression import Compressed
+from directory import maps
 from directory.dataset.models import slug_is_valid
 from directory.db import get_db
+from directory.presentation.summaries import result_summary
 from directory.queries.meta import dataset_info
 from directory.queries.providers import get_provider
 from directory.queries.regions import region_names
@@ -34,6 +33,9 @@ from directory.search.params import ParamError, SearchParams, parse_search_param
 from directory.search.place import resolve_place
 from directory.search.points import matching_points
 from directory.search.service import Finding, find_providers, search_center
+from directory.web import compression, security
+from directory.web.compression import Compressed
+from directory.web.urls import url_with
 
 blueprint = Blueprint("map", __name__)
 
@@ -63,26 +65,6 @@ def map_args(params: SearchParams, **changes: Any) -> dict[str, str]:
 def points_args(params: SearchParams) -> dict[str, str]:
     """The parameters that decide the points: not the list's page or page size."""
     return params.selection_args()
-
-
-def url_with(endpoint: str, args: Mapping[str, str]) -> str:
-    """The URL of ``endpoint`` with ``args`` as its query string."""
-    url = url_for(endpoint)
-    return f"{url}?{urlencode(args)}" if args else url
-
-
-def summary(finding: Finding, names: Mapping[str, str]) -> str:
-    """What the map shows, e.g. "12 providers within 50 km of Austin, Texas, US"."""
-    params, place = finding.params, finding.place
-    count = labels.plural(finding.result.total, "provider")
-    if params.bbox is not None:
-        return f"{count} in the map area"
-    if place is not None:
-        radius = labels.format_radius(params.radius, params.unit)
-        return f"{count} within {radius} of {place.label}"
-    if params.region:
-        return f"{count} in {names.get(params.region, params.region)}"
-    return f"{count} in the directory"
 
 
 def _etag(*parts: str) -> str:
@@ -144,7 +126,7 @@ def show() -> Response:
         "map/embed.html" if embed else "map/page.html",
         parts=parts,
         config=_page_config(finding, parts, embed, search_args),
-        summary=summary(finding, names),
+        summary=result_summary(finding, names, as_list=False),
         finding=finding,
         embed=embed,
         list_url=url_with("public.providers", map_args(params)),

@@ -11,7 +11,6 @@ import json
 import sqlite3
 from collections.abc import Callable, Mapping
 from typing import Any
-from urllib.parse import urlencode
 
 from flask import (
     Blueprint,
@@ -24,11 +23,12 @@ from flask import (
 )
 from markupsafe import Markup
 
-from directory import labels
 from directory.content import about as about_content
 from directory.dataset.codes import is_jurisdiction_code
 from directory.dataset.models import slug_is_valid
 from directory.db import get_db
+from directory.presentation import labels
+from directory.presentation.summaries import result_summary
 from directory.queries.meta import dataset_info
 from directory.queries.providers import ProviderDetail, get_provider, listed_provider_ids
 from directory.queries.regions import (
@@ -52,11 +52,10 @@ from directory.search.service import (
     wider_searches,
 )
 from directory.views import site_context
+from directory.web.urls import url_with
 
 blueprint = Blueprint("public", __name__)
 blueprint.app_context_processor(site_context.inject)
-for _name, _filter in site_context.FILTERS.items():
-    blueprint.add_app_template_filter(_filter, _name)
 
 #: Search fields the form shows; an error on any other parameter is shown above the form.
 FORM_FIELDS = names_placed("form", "filter")
@@ -96,13 +95,8 @@ def form_context(
 
 
 def map_url(params: SearchParams) -> str:
-    """The map page showing the same search (the map blueprint serves ``/map``)."""
-    return with_query("/map", params.query_args(page=1))
-
-
-def with_query(path: str, args: Mapping[str, object]) -> str:
-    """``path`` with ``args`` as its query string (none when ``args`` is empty)."""
-    return path + ("?" + urlencode(args) if args else "")
+    """The map page showing the same search."""
+    return url_with("map.show", params.query_args(page=1))
 
 
 def pager(finding: Finding, link: Callable[[int], str]) -> dict[str, str | None]:
@@ -116,7 +110,7 @@ def pager(finding: Finding, link: Callable[[int], str]) -> dict[str, str | None]
 
 def page_url(params: SearchParams, page: int) -> str:
     """The list page for ``page`` of the same search."""
-    return with_query(url_for("public.providers"), params.query_args(page=page))
+    return url_with("public.providers", params.query_args(page=page))
 
 
 @blueprint.get("/")
@@ -148,7 +142,7 @@ def providers() -> tuple[str, int] | str:
     return render_template(
         "public/providers.html",
         finding=finding,
-        summary_text=result_summary(finding, names),
+        summary_text=result_summary(finding, names, as_list=True),
         region_names=names,
         telehealth_area=names.get(area) if area else None,
         map_url=map_url(finding.params),
@@ -184,23 +178,6 @@ def filter_notes(params: SearchParams, db: sqlite3.Connection) -> list[str]:
                 "the others are left out by this filter, not known not to match."
             )
     return notes
-
-
-def result_summary(finding: Finding, names: Mapping[str, str]) -> str:
-    """The sentence announcing the count: "12 providers within 50 km of Austin, Texas, US"."""
-    params, result = finding.params, finding.result
-    count = labels.plural(result.total, "provider")
-    place = finding.place
-    if params.region and place is not None and place.precision == "region":
-        return f"{count} in {names.get(params.region, params.region)}, listed alphabetically"
-    if finding.place is not None and params.bbox is None:
-        radius = labels.format_radius(params.radius, params.unit)
-        return f"{count} within {radius} of {finding.place.label}"
-    if params.bbox is not None:
-        return f"{count} in the map area"
-    if params.region:
-        return f"{count} in {names.get(params.region, params.region)}"
-    return f"{count}, listed alphabetically"
 
 
 @blueprint.get("/providers/<provider_id>")
@@ -320,7 +297,7 @@ def region(code: str) -> str:
 
 
 def _region_page(code: str, page: int) -> str:
-    return with_query(url_for("public.region", code=code), {"page": page} if page > 1 else {})
+    return url_with("public.region", {"page": page} if page > 1 else {}, code=code)
 
 
 @blueprint.get("/about")

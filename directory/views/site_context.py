@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import g, request
 
-from directory import labels
 from directory.db import DatabaseUnavailable, get_db
+from directory.presentation import labels
 from directory.queries.meta import DatasetInfo, dataset_info
 from directory.queries.regions import crisis_lines_for
 from directory.queries.site import jurisdiction_name
@@ -137,24 +136,3 @@ def nav_items() -> list[dict[str, Any]]:
 def inject() -> dict[str, Any]:
     """The context processor: functions the layout calls (lazily, only when it renders)."""
     return {"nav_items": nav_items, "crisis_box": crisis_box, "data_as_of": data_as_of}
-
-
-FILTERS: dict[str, Callable[..., str | None]] = {
-    "treatment_label": labels.treatment_label,
-    "payment_label": labels.payment_label,
-    "quality_label": labels.quality_label,
-    "topic_label": labels.topic_label,
-    "status_label": labels.status_label,
-    "yes_no": labels.yes_no_label,
-    "precision_label": labels.precision_label,
-    "kind_label": labels.kind_label,
-    "nice_date": labels.format_date,
-    "price": labels.treatment_price,
-    "distance": labels.format_distance,
-    "distance_from": labels.describe_distance,
-    "radius": labels.format_radius,
-    "tel_href": labels.tel_href,
-    "phone_display": labels.phone_display,
-    "source_kind": labels.source_kind_label,
-    "source_dates": labels.source_dates,
-}

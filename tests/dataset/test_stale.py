@@ -7,8 +7,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from directory.dataset.build import build_database
-from directory.dataset.layout import SCHEMA_VERSION, stale_reason
+from directory.dataset.build import build_database, stale_reason
+from directory.dataset.layout import SCHEMA_VERSION
 from tests.builders import make_provider, write_dataset
 
 

@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from directory.dataset.build import build_database
-from directory.deployment import WRITER_ROUTES, render_nginx_config
+from directory.deploy.nginx import WRITER_ROUTES, render_nginx_config
 from directory.settings import PROJECT_ROOT
 from tests.builders import make_provider, write_dataset
 from tests.seed import SEED_JURISDICTIONS, SEED_PROVIDERS

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from directory.dataset.build import build_database
-from directory.deployment import render_nginx_config
+from directory.deploy.nginx import render_nginx_config
 from directory.settings import PROJECT_ROOT
 from tests.builders import write_dataset
 from tests.seed import SEED_JURISDICTIONS, SEED_PROVIDERS

@@ -40,7 +40,7 @@ def test_the_error_shape_names_the_parameter() -> None:
 
 
 def test_the_form_shows_the_rows_placed_in_it() -> None:
-    assert FORM_FIELDS == tuple(p.name for p in PARAMETERS if p.placement in ("form", "filter"))
+    assert tuple(p.name for p in PARAMETERS if p.placement in ("form", "filter")) == FORM_FIELDS
     assert set(FILTER_FIELDS) <= set(FORM_FIELDS)
     assert HIDDEN_FIELDS == ("region", "per_page")
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from directory import create_app, labels
+from directory import create_app
+from directory.presentation import labels
 from directory.dataset.models import NoteTopic, PaymentOption, QualitySignal, TreatmentCode
 from directory.views.site_context import GENERAL_CRISIS_LINES, crisis_box
 

@@ -22,11 +22,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from directory import maps
-from directory.compression import Compressed
 from directory.search.geometry import BBox
 from directory.search.points import MapPoint
 from directory.search.service import find_providers
 from directory.views import map as map_view
+from directory.web.compression import Compressed
 from tests import hostile
 from tests.views.conftest import SCRIPT_NAME
 

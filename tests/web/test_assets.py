@@ -8,7 +8,7 @@ import brotli
 import pytest
 from flask.testing import FlaskClient
 
-from directory.assets import STATIC_FOLDER
+from directory.settings import STATIC_FOLDER
 
 UNPACK = {"gzip": gzip.decompress, "br": brotli.decompress}
 

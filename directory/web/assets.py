@@ -1,7 +1,7 @@
 """The app's own static files (``/static/...``), read and compressed once per process.
 
-Behind nginx they are served from disk (see ``directory.deployment``); served by the app,
-they get the same brotli or gzip as the map's vendored files (see ``directory.compression``).
+Behind nginx they are served from disk (see ``directory.deploy.nginx``); served by the app,
+they get the same brotli or gzip as the map's vendored files (see ``directory.web.compression``).
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from pathlib import Path
 from flask import Flask, Response, abort, request
 from werkzeug.security import safe_join
 
-from directory import compression
+from directory.settings import STATIC_FOLDER
+from directory.web import compression
 
-STATIC_FOLDER = Path(__file__).resolve().parent / "static"
 STATIC_URL = "/static"
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from directory import create_app
-from directory.security import content_security_policy
+from directory.web.security import content_security_policy
 
 PUBLIC_PAGES = [
     "/",

@@ -1,5 +1,4 @@
-"""``flask --app directory ...`` commands for maintainers: validate, build, schema, generate,
-coverage."""
+"""The dataset's commands: validate, build, schema, generate, coverage."""
 
 from __future__ import annotations
 
@@ -11,7 +10,6 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from directory import cli_maintainers
 from directory.dataset import coverage
 from directory.dataset.build import build_database, stale_reason
 from directory.dataset.loader import DatasetInvalid, load_dataset
@@ -138,4 +136,3 @@ def init_app(app: Flask) -> None:
         coverage_command,
     ):
         app.cli.add_command(command)
-    cli_maintainers.init_app(app)
