@@ -20,6 +20,7 @@ from geopy.location import Location
 
 from directory.geo.gazetteer import Gazetteer, Place
 from directory.geo.query import find_postcode
+from directory.geo.regions import region_name
 from directory.geo.resolver import Constraint, Resolver
 from directory.geo.results import GeocodeResult
 
@@ -149,7 +150,8 @@ def _address_constraints(
     regions: list[Constraint] = []
     if region and _ISO_REGION.fullmatch(region.strip()):
         code = region.strip().upper()
-        regions = [(code[:2], code)]
+        # A subdivision the gazetteer files no place under (Zurich's CH-ZH) narrows nothing.
+        regions = [(code[:2], code)] if region_name(code) is not None else []
     elif region:
         regions = [c for c in resolver.qualifier(region) if c[1] is not None]
     if not regions:

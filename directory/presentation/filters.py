@@ -8,7 +8,7 @@ from collections.abc import Callable
 from directory.presentation import labels
 from directory.submissions import display
 
-FILTERS: dict[str, Callable[..., str | None]] = {
+FILTERS: dict[str, Callable[..., object]] = {
     "treatment_label": labels.treatment_label,
     "payment_label": labels.payment_label,
     "quality_label": labels.quality_label,
@@ -23,6 +23,7 @@ FILTERS: dict[str, Callable[..., str | None]] = {
     "distance_from": labels.describe_distance,
     "radius": labels.format_radius,
     "tel_href": labels.tel_href,
+    "phone_links": labels.phone_links,
     "phone_display": labels.phone_display,
     "source_kind": labels.source_kind_label,
     "source_dates": labels.source_dates,

@@ -217,6 +217,24 @@ def tel_href(phone: str | None) -> str | None:
     return "tel:" + ("+" if phone.strip().startswith("+") else "") + digits
 
 
+#: What separates two numbers in one published phone field: "0800 111 0 111 / 0800 111 0 222".
+_NUMBER_SEPARATORS = re.compile(r"\s*(?:/|;|\bor\b)\s*")
+
+
+def phone_links(phone: str | None) -> list[tuple[str, str]]:
+    """Each number in a published phone field, as (shown, ``tel:`` link).
+
+    >>> phone_links("14416 / 1-800-891-4416")
+    [('14416', 'tel:14416'), ('1-800-891-4416', 'tel:18008914416')]
+    """
+    links = []
+    for part in _NUMBER_SEPARATORS.split(phone or ""):
+        href = tel_href(part)
+        if href is not None:
+            links.append((part.strip(), href))
+    return links
+
+
 #: Place names that take "the" inside a sentence ("In crisis in the United States?").
 NAMES_WITH_THE = frozenset(
     {"United States", "United Kingdom", "Netherlands", "Philippines", "Czech Republic", "Bahamas"}

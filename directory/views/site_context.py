@@ -37,11 +37,6 @@ class CrisisLine:
     where: str | None = None
 
     @property
-    def tel(self) -> str | None:
-        """The ``tel:`` link for the phone number."""
-        return labels.tel_href(self.phone)
-
-    @property
     def sms(self) -> str | None:
         """The ``sms:`` link for the text number."""
         tel = labels.tel_href(self.text)

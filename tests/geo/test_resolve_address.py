@@ -31,6 +31,10 @@ from directory.geo.offline import OfflineGeocoder, ResolvedPoint, resolve_addres
         ("München", None, "Bayern", "Germany", "city", "Munich, Bavaria, DE"),
         # A German postcode must not be read as the New York ZIP 10115.
         ("Berlin", "10115", None, "DE", "city", "Berlin, DE"),
+        # A subdivision code the gazetteer does not map narrows nothing: the city is looked
+        # up in its country (Zurich in CH-ZH, Barcelona in ES-CT).
+        ("Zurich", None, "CH-ZH", "CH", "city", "Zürich, CH"),
+        ("Barcelona", None, "ES-CT", "ES", "city", "Barcelona, ES"),
     ],
 )
 def test_resolve_address(

@@ -26,7 +26,9 @@ JURISDICTIONS = [
     make_jurisdiction("US", name="United States"),
     make_jurisdiction("US-TX", name="Texas"),
     make_jurisdiction(
-        "DE", name="Germany", crisis_lines=[_line("TelefonSeelsorge", "0800 111 0 111")]
+        "DE",
+        name="Germany",
+        crisis_lines=[_line("TelefonSeelsorge", "0800 111 0 111 / 0800 111 0 222")],
     ),
     make_jurisdiction("NZ", name="New Zealand", crisis_lines=[_line("Need to talk? 1737", "1737")]),
 ]
@@ -99,3 +101,11 @@ def test_the_status_page_of_a_suggestion_shows_the_countrys_lines(client: FlaskC
     sent = client.post("/providers/berlin-clinic/suggest", data=form)
     assert sent.status_code == 303, sent.get_data(as_text=True)[:500]
     assert "TelefonSeelsorge" in crisis_box(client, sent.headers["Location"])
+
+
+@pytest.mark.parametrize("url", ["/providers/berlin-clinic", "/regions/DE"])
+def test_each_number_of_a_line_is_its_own_link(client: FlaskClient, url: str) -> None:
+    """ "0800 111 0 111 / 0800 111 0 222" is two numbers to call, not one of 22 digits."""
+    html = client.get(url).get_data(as_text=True)
+    assert 'href="tel:08001110111"' in html and 'href="tel:08001110222"' in html
+    assert "tel:0800111011108001110222" not in html

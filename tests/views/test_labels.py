@@ -9,8 +9,8 @@ import pytest
 from flask import Flask
 
 from directory import create_app
-from directory.presentation import labels
 from directory.dataset.models import NoteTopic, PaymentOption, QualitySignal, TreatmentCode
+from directory.presentation import labels
 from directory.views.site_context import GENERAL_CRISIS_LINES, crisis_box
 
 
@@ -104,7 +104,7 @@ def test_crisis_box_without_a_known_country(site_app: Flask) -> None:
         texas = crisis_box("US-TX")
     assert not texas.general
     assert texas.place == "US"
-    assert [line.tel for line in texas.lines] == ["tel:988"]
+    assert [labels.phone_links(line.phone) for line in texas.lines] == [[("988", "tel:988")]]
 
 
 def test_layout_renders_without_a_database(tmp_path: Path, gazetteer: Path) -> None:
