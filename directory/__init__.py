@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask
 from flask_orjson import OrjsonProvider
 
-from directory import cli, db, geocoding, maps, settings
+from directory import cli, db, geocoding, maps, review_queue, settings
 from directory.views import register_blueprints
 from directory.web import assets, errors, proxies, security
 
@@ -23,6 +23,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     settings.load_settings(app, test_config)
     app.json = OrjsonProvider(app)  # orjson: the API's answers are serialised in C
     db.init_app(app)
+    review_queue.init_app(app)
     geocoding.init_app(app)
     maps.init_app(app)
     assets.init_app(app)

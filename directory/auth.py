@@ -28,8 +28,8 @@ from flask_wtf.csrf import generate_csrf, validate_csrf  # type: ignore[import-u
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms.validators import ValidationError  # type: ignore[import-untyped]
 
-from directory.submissions import accounts, store
-from directory.submissions.workspace import Workspace
+from directory.review_queue import get_queue
+from directory.submissions import accounts
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -74,11 +74,6 @@ def instance_secret(instance: Path) -> str:
             os.link(temporary, path)
         temporary.unlink()
     return path.read_text(encoding="utf-8").strip()
-
-
-def workspace() -> Workspace:
-    """The current app's data-update workspace."""
-    return Workspace.from_config(current_app.config, current_app.instance_path)
 
 
 def client_id() -> str:
@@ -156,8 +151,7 @@ def _session_account() -> accounts.Maintainer | None:
         return None
     if now - started > int(config["SESSION_MAX_HOURS"]) * 3600:
         return None
-    with store.open_store(workspace().queue) as connection:
-        account = accounts.find(connection, name)
+    account = accounts.find(get_queue(), name)
     if account is None or not secrets.compare_digest(account.session_epoch, epoch):
         return None
     return account
@@ -181,8 +175,7 @@ def log_out() -> None:
     """End this session and every other session of the same account, then clear the cookie."""
     account = _session_account()
     if account is not None:
-        with store.open_store(workspace().queue) as connection:
-            accounts.end_sessions(connection, account.name)
+        accounts.end_sessions(get_queue(), account.name)
     session.clear()
 
 

@@ -140,3 +140,5 @@ def load_settings(app: Flask, overrides: dict[str, Any] | None = None) -> None:
         app.config["DATABASE"] = str(instance / "directory.db")
     if not app.config["GAZETTEER"]:
         app.config["GAZETTEER"] = str(instance / "gazetteer.db")
+    if not app.config["SUBMISSIONS_DATABASE"]:
+        app.config["SUBMISSIONS_DATABASE"] = str(instance / "submissions.db")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from directory.benchmarks.map_bench import CHROMIUM
+from bench.map_bench import CHROMIUM
 
 
 def chromium_missing_reason() -> str | None:

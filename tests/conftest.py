@@ -11,8 +11,8 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from playwright.sync_api import Browser, sync_playwright
 
+from bench.map_bench import CHROMIUM, CHROMIUM_ARGS
 from directory import create_app
-from directory.benchmarks.map_bench import CHROMIUM, CHROMIUM_ARGS
 from directory.dataset.build import build_database
 from directory.db import close_all
 from directory.geo.gazetteer import build_gazetteer

@@ -9,20 +9,16 @@ from dataclasses import asdict
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
 from directory.dataset.placing import build_time_resolver
+from directory.review_queue import current_workspace
 from directory.submissions import accounts, apply, store
 from directory.submissions.freshness import check_freshness
 from directory.submissions.imports import BatchInvalid, run_import
-from directory.submissions.workspace import Workspace
 
 maintainers = AppGroup("maintainers", help="Manage maintainer accounts (add, list, remove).")
-
-
-def _workspace() -> Workspace:
-    return Workspace.from_config(current_app.config, current_app.instance_path)
 
 
 @maintainers.command("add")
@@ -32,7 +28,7 @@ def _workspace() -> Workspace:
 )
 def add_maintainer(name: str, password: str) -> None:
     """Create the maintainer account NAME, asking for its password twice."""
-    with store.open_store(_workspace().queue) as connection:
+    with store.open_store(current_workspace().queue) as connection:
         try:
             accounts.add(connection, name, password)
         except accounts.AccountError as exc:
@@ -43,7 +39,7 @@ def add_maintainer(name: str, password: str) -> None:
 @maintainers.command("list")
 def list_maintainers() -> None:
     """List maintainer accounts and when each was created."""
-    with store.open_store(_workspace().queue) as connection:
+    with store.open_store(current_workspace().queue) as connection:
         found = accounts.list_all(connection)
     for maintainer in found:
         click.echo(f"{maintainer.name}\t{maintainer.created_at}")
@@ -58,7 +54,7 @@ def list_maintainers() -> None:
 )
 def reset_password(name: str, password: str) -> None:
     """Give the maintainer NAME a new password and end all of its sessions."""
-    with store.open_store(_workspace().queue) as connection:
+    with store.open_store(current_workspace().queue) as connection:
         try:
             changed = accounts.set_password(connection, name, password)
         except accounts.AccountError as exc:
@@ -72,7 +68,7 @@ def reset_password(name: str, password: str) -> None:
 @click.argument("name")
 def remove_maintainer(name: str) -> None:
     """Delete the maintainer account NAME; its sessions stop working at once."""
-    with store.open_store(_workspace().queue) as connection:
+    with store.open_store(current_workspace().queue) as connection:
         removed = accounts.remove(connection, name)
     if not removed:
         raise click.ClickException(f"there is no maintainer called {name!r}")
@@ -86,7 +82,7 @@ def remove_maintainer(name: str) -> None:
 @click.option("--dry-run", is_flag=True, help="Check the batch and print the diff; change nothing.")
 def import_updates_command(file: Path, by: str, dry_run: bool) -> None:
     """Apply a CSV or YAML batch of updates to data/, all or nothing, with the change log."""
-    workspace = _workspace()
+    workspace = current_workspace()
     with store.open_store(workspace.queue) as connection:
         maintainer = accounts.find(connection, by)
     if maintainer is None:
@@ -120,7 +116,7 @@ def import_updates_command(file: Path, by: str, dry_run: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def freshness_command(as_json: bool) -> None:
     """List records not verified lately, without sources, or with suspicious values."""
-    workspace = _workspace()
+    workspace = current_workspace()
     report = check_freshness(workspace.data_dir, workspace.stale_after_days)
     if as_json:
         sections = {title: [asdict(f) for f in found] for title, found in report.sections()}

@@ -29,14 +29,14 @@ class Workspace:
     login_limit: int = 10
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any], instance_path: str) -> Workspace:
-        """The workspace described by a Flask config mapping."""
-        queue = config.get("SUBMISSIONS_DATABASE") or str(Path(instance_path) / "submissions.db")
+    def from_config(cls, config: Mapping[str, Any]) -> Workspace:
+        """The workspace described by a Flask config mapping (its paths resolved by
+        :func:`directory.settings.load_settings`)."""
         return cls(
             data_dir=Path(config["DATA_DIR"]),
             database=Path(config["DATABASE"]),
             gazetteer=Path(config["GAZETTEER"]),
-            queue=Path(queue),
+            queue=Path(config["SUBMISSIONS_DATABASE"]),
             stale_after_days=int(config.get("STALE_AFTER_DAYS", 365)),
             submit_limit=int(config.get("SUBMIT_LIMIT_PER_HOUR", 10)),
             login_limit=int(config.get("LOGIN_LIMIT_PER_HOUR", 10)),

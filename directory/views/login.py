@@ -13,7 +13,8 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from directory import auth
-from directory.submissions import accounts, store
+from directory.review_queue import current_workspace, get_queue
+from directory.submissions import accounts
 
 blueprint = Blueprint("login", __name__)
 auth.guard_forms(blueprint)
@@ -42,15 +43,15 @@ def login() -> str | tuple[str, int] | BaseResponse:
     if request.method == "GET":
         return render_template("review/login.html", next=target, name="", error=None)
     name = request.form.get("name", "")[:100]
-    workspace = auth.workspace()
-    with store.open_store(workspace.queue) as connection:
-        result = accounts.attempt_login(
-            connection,
-            name,
-            request.form.get("password", ""),
-            auth.client_id(),
-            workspace.login_limit,
-        )
+    workspace = current_workspace()
+    connection = get_queue()
+    result = accounts.attempt_login(
+        connection,
+        name,
+        request.form.get("password", ""),
+        auth.client_id(),
+        workspace.login_limit,
+    )
     if result.maintainer is None:
         error, status = (LIMITED, 429) if result.limited else (FAILED, 401)
         page = render_template("review/login.html", next=target, name=name, error=error)

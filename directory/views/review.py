@@ -16,6 +16,7 @@ from directory import auth
 from directory.dataset.build import PointResolver
 from directory.dataset.loader import DatasetInvalid
 from directory.dataset.placing import build_time_resolver
+from directory.review_queue import current_workspace, get_queue
 from directory.submissions import apply, decisions, items, listing, store
 from directory.submissions.freshness import check_freshness
 from directory.submissions.workspace import Workspace
@@ -42,9 +43,9 @@ def _placing(workspace: Workspace) -> PointResolver:
 @auth.maintainer_required
 def queue() -> str:
     """Pending submissions, oldest first, with their age; then recent decisions."""
-    workspace = auth.workspace()
-    with store.open_store(workspace.queue) as connection:
-        pending, decided = decisions.pending_queue(connection, workspace)
+    workspace = current_workspace()
+    connection = get_queue()
+    pending, decided = decisions.pending_queue(connection, workspace)
     return render_template(
         "review/queue.html", pending=pending, decided=decided, now=store.utcnow()
     )
@@ -62,9 +63,9 @@ def _item_page(
 ) -> tuple[str, int] | str:
     if not store.is_reference(ref):
         abort(404)
-    workspace = auth.workspace()
-    with store.open_store(workspace.queue) as connection:
-        found = items.load_item(connection, workspace, ref, resolve=_nearby(workspace))
+    workspace = current_workspace()
+    connection = get_queue()
+    found = items.load_item(connection, workspace, ref, resolve=_nearby(workspace))
     if found is None:
         abort(404)
     page = render_template(
@@ -80,15 +81,15 @@ def edit(ref: str) -> Page:
     """Edit the proposed record as YAML before approving it."""
     if not store.is_reference(ref):
         abort(404)
-    workspace = auth.workspace()
-    with store.open_store(workspace.queue) as connection:
-        found = items.load_item(connection, workspace, ref)
-        if found is None:
-            abort(404)
-        if request.method == "GET":
-            return render_template("review/edit.html", item=found, text=found.proposal_yaml)
-        text = request.form.get("record", "")
-        problems = decisions.edit(connection, workspace, ref, text, auth.current_maintainer())
+    workspace = current_workspace()
+    connection = get_queue()
+    found = items.load_item(connection, workspace, ref)
+    if found is None:
+        abort(404)
+    if request.method == "GET":
+        return render_template("review/edit.html", item=found, text=found.proposal_yaml)
+    text = request.form.get("record", "")
+    problems = decisions.edit(connection, workspace, ref, text, auth.current_maintainer())
     if problems:
         page = render_template("review/edit.html", item=found, text=text, errors=problems)
         return page, 400
@@ -103,7 +104,7 @@ def approve(ref: str) -> Page:
     """Apply the submission to data/, log it, rebuild the database, mark it approved."""
     if not store.is_reference(ref):
         abort(404)
-    workspace = auth.workspace()
+    workspace = current_workspace()
     approval = decisions.Approval(
         ref=ref,
         by=auth.current_maintainer(),
@@ -113,8 +114,8 @@ def approve(ref: str) -> Page:
         verified=request.form.get("verified") == "yes",
     )
     try:
-        with store.open_store(workspace.queue) as connection:
-            decisions.approve(connection, workspace, approval, resolve=_placing(workspace))
+        connection = get_queue()
+        decisions.approve(connection, workspace, approval, resolve=_placing(workspace))
     except apply.Conflict as conflict:
         return _item_page(ref, message=f"Not applied: {conflict}.", status=409)
     except DatasetInvalid as invalid:
@@ -137,10 +138,8 @@ def reject(ref: str) -> Page:
     if not store.is_reference(ref):
         abort(404)
     try:
-        with store.open_store(auth.workspace().queue) as connection:
-            decisions.reject(
-                connection, ref, auth.current_maintainer(), request.form.get("reason", "")
-            )
+        connection = get_queue()
+        decisions.reject(connection, ref, auth.current_maintainer(), request.form.get("reason", ""))
     except (apply.UpdateError, ValueError) as refused:
         return _item_page(ref, message=f"Not rejected: {refused}.", status=400)
     flash(f"Rejected {ref}.")
@@ -151,7 +150,7 @@ def reject(ref: str) -> Page:
 @auth.maintainer_required
 def freshness() -> str:
     """Records not verified lately, without sources, or with suspicious values."""
-    workspace = auth.workspace()
+    workspace = current_workspace()
     report = check_freshness(workspace.data_dir, workspace.stale_after_days)
     return render_template(
         "review/freshness.html", report=report, stale_after_days=workspace.stale_after_days
@@ -163,7 +162,7 @@ def freshness() -> str:
 @auth.csrf_protected
 def provider(provider_id: str) -> Page:
     """A record's listing: hide it from the public site (``do_not_list``) or list it again."""
-    workspace = auth.workspace()
+    workspace = current_workspace()
     message = None
     status = 200
     if request.method == "POST":
@@ -184,8 +183,8 @@ def provider(provider_id: str) -> Page:
         else:
             flash("Saved: the live site shows the change now.")
             return redirect(url_for("review.provider", provider_id=provider_id), code=303)
-    with store.open_store(workspace.queue) as connection:
-        overview = listing.provider_overview(connection, workspace, provider_id)
+    connection = get_queue()
+    overview = listing.provider_overview(connection, workspace, provider_id)
     if overview is None:
         abort(404)
     page = render_template("review/provider.html", overview=overview, message=message)

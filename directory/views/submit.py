@@ -8,6 +8,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from directory import auth
+from directory.review_queue import current_workspace, get_queue
 from directory.submissions import intake, newprovider, store
 from directory.submissions.fields import OTHER
 from directory.submissions.forms import HONEYPOT
@@ -22,16 +23,16 @@ Page = str | tuple[str, int] | BaseResponse
 @auth.csrf_protected
 def suggest(provider_id: str) -> Page:
     """Suggest a correction to one field of a listed provider."""
-    workspace = auth.workspace()
+    workspace = current_workspace()
     target = intake.suggestion_target(workspace, provider_id)
     if target is None:
         abort(404)
     if request.method == "GET":
         return _suggest_page(target, {"field": request.args.get("field", "")[:200]}, {})
-    with store.open_store(workspace.queue) as connection:
-        outcome = intake.submit_suggestion(
-            connection, workspace, target, request.form, auth.client_id()
-        )
+    connection = get_queue()
+    outcome = intake.submit_suggestion(
+        connection, workspace, target, request.form, auth.client_id()
+    )
     if outcome.ref is not None:
         return redirect(url_for("submit.status", ref=outcome.ref, sent=1), code=303)
     return _suggest_page(target, outcome.values, outcome.errors), outcome.status
@@ -56,11 +57,11 @@ def new_provider() -> Page:
     """Propose a provider the directory does not list yet."""
     if request.method == "GET":
         return _new_page({}, {})
-    workspace = auth.workspace()
-    with store.open_store(workspace.queue) as connection:
-        outcome = intake.submit_new_provider(
-            connection, workspace, request.form, request.form.getlist, auth.client_id()
-        )
+    workspace = current_workspace()
+    connection = get_queue()
+    outcome = intake.submit_new_provider(
+        connection, workspace, request.form, request.form.getlist, auth.client_id()
+    )
     if outcome.ref is not None:
         return redirect(url_for("submit.status", ref=outcome.ref, sent=1), code=303)
     return _new_page(outcome.values, outcome.errors), outcome.status
@@ -82,8 +83,8 @@ def status(ref: str) -> str:
     """Where a submission stands: pending, approved or rejected (with the reason)."""
     if not store.is_reference(ref):
         abort(404)
-    with store.open_store(auth.workspace().queue) as connection:
-        submission = store.get(connection, ref)
+    connection = get_queue()
+    submission = store.get(connection, ref)
     if submission is None:
         abort(404)
     return render_template(
@@ -99,5 +100,5 @@ def _submission_area(submission: store.Submission) -> str | None:
     record = submission.proposal.get("record")
     if submission.kind == "new" and isinstance(record, dict):
         return intake.record_area(record)
-    target = intake.suggestion_target(auth.workspace(), submission.provider_id)
+    target = intake.suggestion_target(current_workspace(), submission.provider_id)
     return intake.record_area(target.record) if target else None

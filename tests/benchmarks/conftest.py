@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from directory.benchmarks import datasets
+from bench import datasets
 from directory.dataset.build import build_database
 
 

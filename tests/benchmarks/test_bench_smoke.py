@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from directory.benchmarks import compare
-from directory.benchmarks.map_bench import CHROMIUM
-from directory.benchmarks.report import DOCS_END, DOCS_START
+from bench import compare
+from bench.map_bench import CHROMIUM
+from bench.report import DOCS_END, DOCS_START
 from directory.settings import PROJECT_ROOT
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from directory.benchmarks import compare
-from tests.benchmarks.test_table import RESULTS
+from bench import compare
+from tests.benchmarks.results import RESULTS
 
 META = {
     "started": "2026-11-26T17:00:00+00:00",

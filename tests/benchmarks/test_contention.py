@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from directory.benchmarks.contention import (
+from bench.contention import (
     _Snapshot,
     cpu_busy,
     measured,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from directory.benchmarks.load import duration_ms, parse_wrk, rotation_script, run_wrk
+from bench.load import duration_ms, parse_wrk, rotation_script, run_wrk
 
 WRK_OUTPUT = """\
 Running 5s test @ http://127.0.0.1:8701/api/providers?near=30.2672,-97.7431

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from directory.benchmarks import datasets, peer
+from bench import datasets, peer
 from directory.db import open_readonly
 from directory.search.geometry import Point
 from directory.search.params import SearchParams

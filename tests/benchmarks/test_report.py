@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from directory.benchmarks.report import (
+from bench.report import (
     DOCS_END,
     DOCS_START,
     Row,

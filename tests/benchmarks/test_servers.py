@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from directory.benchmarks.servers import (
+from bench.servers import (
     first_answer,
     free_port,
     group_members,

@@ -19,8 +19,8 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, ConsoleMessage, Page, Route
 
+from bench.map_bench import NOT_LOCAL, serve
 from directory import create_app
-from directory.benchmarks.map_bench import NOT_LOCAL, serve
 from directory.dataset.build import build_database
 from directory.db import close_all
 from tests.builders import make_provider, write_dataset

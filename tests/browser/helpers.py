@@ -11,7 +11,7 @@ from urllib.request import urlopen
 from flask import Flask
 from playwright.sync_api import Page
 
-from directory.benchmarks.map_bench import DRAWN_COUNT_JS
+from bench.map_bench import DRAWN_COUNT_JS
 from directory.search.service import find_providers
 
 

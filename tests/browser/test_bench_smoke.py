@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from directory.benchmarks import map_bench
+from bench import map_bench
 from directory.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.browser
@@ -36,5 +36,5 @@ def test_script_is_a_thin_wrapper() -> None:
     script = PROJECT_ROOT / "scripts" / "bench-map"
     assert os.access(script, os.X_OK)
     text = script.read_text(encoding="utf-8")
-    assert "python -m directory.benchmarks.map_bench" in text
+    assert "python -m bench.map_bench" in text
     assert len(text.splitlines()) < 12

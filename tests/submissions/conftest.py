@@ -91,7 +91,7 @@ def app_config(
 @pytest.fixture
 def workspace(app: Flask) -> Workspace:
     """The app's data-update workspace."""
-    return Workspace.from_config(app.config, app.instance_path)
+    return Workspace.from_config(app.config)
 
 
 @pytest.fixture

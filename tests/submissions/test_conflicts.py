@@ -115,7 +115,7 @@ def test_the_same_submission_approved_twice_at_once_is_applied_once(
 ) -> None:
     post_form(client, SUGGEST, suggestion())
     [queued] = pending(queue_path)
-    workspace = Workspace.from_config(app.config, app.instance_path)
+    workspace = Workspace.from_config(app.config)
     with store.open_store(queue_path) as connection:
         item = items.load_item(connection, workspace, queued.ref)
     assert item is not None

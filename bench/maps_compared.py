@@ -1,7 +1,7 @@
 """The map page for one dataset size on both sides: bytes transferred and time until drawn.
 
-Our side is measured by :mod:`directory.benchmarks.map_bench` (the map's own benchmark,
-kept with the map); the peer's by :mod:`directory.benchmarks.peer_map`. Both load the page
+Our side is measured by :mod:`bench.map_bench` (the map's own benchmark,
+kept with the map); the peer's by :mod:`bench.peer_map`. Both load the page
 cold in Debian's headless Chromium with tiles blocked, and both count every location.
 """
 
@@ -12,10 +12,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from directory.benchmarks import datasets, map_bench, peer, peer_map
-from directory.benchmarks.contention import wait_for_quiet
-from directory.benchmarks.measure import OUR_APP, gunicorn_command, our_env
-from directory.benchmarks.servers import free_port, running
+from bench import datasets, map_bench, peer, peer_map
+from bench.contention import wait_for_quiet
+from bench.measure import OUR_APP, gunicorn_command, our_env
+from bench.servers import free_port, running
 
 
 def our_map(database: Path, gazetteer: Path, work: Path, repeats: int) -> dict[str, Any]:

@@ -17,9 +17,9 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from directory.benchmarks.contention import measured, wait_for_quiet
-from directory.benchmarks.load import run_wrk
-from directory.benchmarks.servers import (
+from bench.contention import measured, wait_for_quiet
+from bench.load import run_wrk
+from bench.servers import (
     first_answer,
     free_port,
     peak_memory,

@@ -1,6 +1,6 @@
 """The results of a run as the table's rows, each with the bar it must reach (if any).
 
-Pure functions over the results dictionary that :mod:`directory.benchmarks.compare` writes,
+Pure functions over the results dictionary that :mod:`bench.compare` writes,
 so that the table can be rebuilt from a saved JSON file and tested without a server.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from directory.benchmarks.report import Row
+from bench.report import Row
 
 MB = 1_000_000
 #: The bars from the issue, on a two-core machine.

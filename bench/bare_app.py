@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Flask
 
 #: gunicorn's application spec for this app.
-WSGI_APP = "directory.benchmarks.bare_app:create_app()"
+WSGI_APP = "bench.bare_app:create_app()"
 
 
 def create_app() -> Flask:

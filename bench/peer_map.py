@@ -10,7 +10,7 @@ page, the moment it appears, as an impatient user would. Time is ``performance.n
 that frame (milliseconds since navigation began), as our map's ``mapState.readyAt`` is.
 Chromium, the viewport, the blocking of tiles (anything not addressed to 127.0.0.1) and the
 count of bytes (every finished response's headers and encoded body) are those of
-:mod:`directory.benchmarks.map_bench`, which measures our map, so both sides are measured
+:mod:`bench.map_bench`, which measures our map, so both sides are measured
 alike.
 """
 
@@ -20,7 +20,7 @@ import statistics
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from directory.benchmarks.map_bench import NOT_LOCAL, launch_chromium
+from bench.map_bench import NOT_LOCAL, launch_chromium
 
 #: The same window as map_bench's cold loads.
 VIEWPORT = {"width": 1280, "height": 900}

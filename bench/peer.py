@@ -16,7 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from directory.benchmarks import datasette_asgi
+from bench import datasette_asgi
 
 #: Exact versions, so that a rerun measures the same peer.
 PINS = (

@@ -26,11 +26,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from directory.benchmarks import datasets, peer, report, table
-from directory.benchmarks.bare_app import WSGI_APP as BARE_APP
-from directory.benchmarks.load import ensure_wrk
-from directory.benchmarks.maps_compared import measure_maps
-from directory.benchmarks.measure import (
+from bench import datasets, peer, report, table
+from bench.bare_app import WSGI_APP as BARE_APP
+from bench.load import ensure_wrk
+from bench.maps_compared import measure_maps
+from bench.measure import (
     OUR_APP,
     Plan,
     gunicorn_command,
