@@ -55,7 +55,7 @@ HAVERSINE_A_SQL = (
     f":coslat * cos(r.min_lat * {math.pi / 180!r}) * "
     f"pow(sin((r.min_lon - :lon) * {math.pi / 360!r}), 2))"
 )
-#: The haversine distance in km, as :func:`directory.geometry.haversine_km` computes it.
+#: The haversine distance in km, as :func:`directory.search.geometry.haversine_km` computes it.
 HAVERSINE_SQL = f"(2 * {EARTH_RADIUS_KM} * asin(sqrt({HAVERSINE_A_SQL})))"
 
 
