@@ -60,16 +60,21 @@ class Candidate:
     precision: Precision
 
     @classmethod
-    def from_place(cls, place: Place) -> Candidate:
+    def from_place(cls, place: Place | Candidate) -> Candidate:
         """Describe a gazetteer place as an alternative."""
-        return cls(
-            place.label,
-            place.latitude,
-            place.longitude,
-            place.country,
-            place.region,
-            place.precision,
-        )
+        return cls(*_where(place))
+
+
+def _where(place: Place | Candidate) -> tuple[str, float, float, str | None, str | None, Any]:
+    """A place's label, coordinates, country, region and precision, in that order."""
+    return (
+        place.label,
+        place.latitude,
+        place.longitude,
+        place.country,
+        place.region,
+        place.precision,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,16 +103,7 @@ class GeocodeResult:
             if other.label not in seen:
                 seen.add(other.label)
                 others.append(Candidate.from_place(other))
-        return cls(
-            place.label,
-            place.latitude,
-            place.longitude,
-            place.country,
-            place.region,
-            place.precision,
-            fallback,
-            tuple(others),
-        )
+        return cls(*_where(place), fallback, tuple(others))
 
     @classmethod
     def from_raw(cls, raw: Mapping[str, Any]) -> GeocodeResult:
@@ -153,15 +149,6 @@ class GeocodeResult:
     def to_locations(self) -> list[Location]:
         """Return this result followed by each alternative, for ``exactly_one=False``."""
         others = [
-            GeocodeResult(
-                a.label,
-                a.latitude,
-                a.longitude,
-                a.country,
-                a.region,
-                a.precision,
-                source=self.source,
-            ).to_location()
-            for a in self.alternatives
+            GeocodeResult(*_where(a), source=self.source).to_location() for a in self.alternatives
         ]
         return [self.to_location(), *others]

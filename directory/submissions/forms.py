@@ -89,6 +89,17 @@ def check_url(value: str) -> str | None:
     return None
 
 
+def require_url(errors: dict[str, str], name: str, value: str, missing: str) -> None:
+    """Record in ``errors`` that field ``name`` is missing (``missing``) or not a web address,
+    unless ``errors`` already has a message for it."""
+    if not value:
+        errors.setdefault(name, missing)
+    elif name not in errors:
+        message = check_url(value)
+        if message:
+            errors[name] = message
+
+
 def provider_errors(record: Mapping[str, Any], today: dt.date) -> list[tuple[str, str]]:
     """The validator's complaints about ``record`` as (field path, message) pairs."""
     try:

@@ -31,10 +31,10 @@ from directory.submissions.forms import (
     HONEYPOT,
     Outcome,
     check_length,
-    check_url,
     clean,
     echo,
     provider_errors,
+    require_url,
 )
 from directory.submissions.workspace import Workspace
 from directory.submissions.yamlio import content_hash, read_record
@@ -156,12 +156,12 @@ def _suggestion_errors(cleaned: Mapping[str, str]) -> dict[str, str]:
         errors.setdefault("explanation", "tell us what is wrong")
     if cleaned["field"] == OTHER and not cleaned["proposed"]:
         errors.setdefault("proposed", "tell us what it should say")
-    if not cleaned["source_url"]:
-        errors.setdefault("source_url", "give the web address where you read the correct facts")
-    elif "source_url" not in errors:
-        message = check_url(cleaned["source_url"])
-        if message:
-            errors["source_url"] = message
+    require_url(
+        errors,
+        "source_url",
+        cleaned["source_url"],
+        "give the web address where you read the correct facts",
+    )
     return errors
 
 

@@ -23,7 +23,13 @@ from directory.dataset.contact import to_e164
 from directory.dataset.models import PaymentOption, TreatmentCode
 from directory.presentation.labels import PAYMENT_LABELS
 from directory.submissions.diff import plain
-from directory.submissions.forms import check_length, check_url, clean, provider_errors
+from directory.submissions.forms import (
+    check_length,
+    check_url,
+    clean,
+    provider_errors,
+    require_url,
+)
 from directory.submissions.workspace import Workspace
 from directory.submissions.yamlio import SUBMITTED_KEY, cite_all, new_document
 
@@ -163,12 +169,9 @@ def _require(built: Built, text: Mapping[str, str], lists: Mapping[str, list[str
     errors = built.errors
     if not text["name"]:
         errors.setdefault("name", "give the provider's name")
-    if not text["source_url"]:
-        errors.setdefault("source_url", "give the web address where you read these facts")
-    elif "source_url" not in errors:
-        message = check_url(text["source_url"])
-        if message:
-            errors["source_url"] = message
+    require_url(
+        errors, "source_url", text["source_url"], "give the web address where you read these facts"
+    )
     if text["website"] and "website" not in errors:
         message = check_url(text["website"])
         if message:
