@@ -173,6 +173,8 @@ class SearchParams:
     radius: float = DEFAULT_RADIUS["km"]
     unit: str = "km"
     radius_given: bool = False
+    #: Whether the request chose the unit (the pages may otherwise use the place's own).
+    unit_given: bool = False
     bbox: BBox | None = None
     treatment: TreatmentCode | None = None
     max_price: float | None = None
@@ -199,6 +201,9 @@ class SearchParams:
             if parameter.name == "radius":
                 if params.radius_given:
                     args["radius"] = f"{value:g}"
+            elif parameter.name == "unit":
+                if params.unit_given or value != defaults["unit"]:
+                    args["unit"] = value
             elif value != defaults[parameter.name] and value is not None:
                 args[parameter.name] = _as_text(value)
         return args
@@ -348,6 +353,7 @@ def parse_search_params(
         radius=radius if radius is not None else DEFAULT_RADIUS[unit],
         radius_given=radius is not None,
         unit=unit,
+        unit_given=bool(args.get("unit", "").strip()),
         treatment=TreatmentCode(values["treatment"]) if values["treatment"] else None,
         payment=PaymentOption(values["payment"]) if values["payment"] else None,
         page=values["page"] or 1,

@@ -13,7 +13,13 @@ from directory.db import get_db
 from directory.geo.results import GeocodeResult
 from directory.search.geometry import Point
 from directory.search.hits import Hit
-from directory.search.params import SearchParams, parse_search_params
+from directory.search.params import (
+    DEFAULT_PER_PAGE,
+    DEFAULT_RADIUS,
+    MAX_PER_PAGE,
+    SearchParams,
+    parse_search_params,
+)
 from directory.search.place import resolve_place
 from directory.search.result import SearchResult, search, telehealth_for
 
@@ -76,13 +82,37 @@ def wider_searches(finding: Finding) -> list[WiderSearch]:
     return found
 
 
-def find_providers(args: Mapping[str, str], **limits: int) -> Finding:
+#: Where people measure distance in miles: a page's search there defaults to miles.
+MILE_COUNTRIES = frozenset({"US", "GB"})
+
+
+def local_unit(params: SearchParams, place: GeocodeResult | None) -> SearchParams:
+    """``params`` in the searched place's own unit when the search chose neither a unit nor a
+    radius: 30 mi around a place in the US or the UK, 50 km elsewhere."""
+    if params.unit_given or params.radius_given or place is None:
+        return params
+    if place.country not in MILE_COUNTRIES:
+        return params
+    return replace(params, unit="mi", radius=DEFAULT_RADIUS["mi"], unit_given=True)
+
+
+def find_providers(
+    args: Mapping[str, str],
+    *,
+    unit_from_place: bool = False,
+    max_per_page: int = MAX_PER_PAGE,
+    default_per_page: int = DEFAULT_PER_PAGE,
+) -> Finding:
     """Validate ``args``, resolve the place and search; raises :class:`ParamError`.
 
-    ``limits`` (``max_per_page``, ``default_per_page``) let exports page in larger steps.
+    ``unit_from_place`` (the pages) gives a search without a unit or radius the place's own
+    unit (:func:`local_unit`); the API keeps kilometres as its documented default.
+    ``max_per_page`` and ``default_per_page`` let exports page in larger steps.
     """
-    params = parse_search_params(args, **limits)
+    params = parse_search_params(args, max_per_page=max_per_page, default_per_page=default_per_page)
     place = resolve_place(params.near)
+    if unit_from_place:
+        params = local_unit(params, place)
     region = _named_region(params, place)
     if region is not None:
         # "Texas" or "Bavaria" means the region, not a circle around its centroid: list its

@@ -17,8 +17,6 @@ from directory.search.service import find_providers
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 
-EXPORT_LIMITS = {"max_per_page": EXPORT_MAX_PER_PAGE, "default_per_page": EXPORT_DEFAULT_PER_PAGE}
-
 
 @blueprint.after_request
 def _open_for_reading(response: Response) -> Response:
@@ -45,7 +43,11 @@ def providers() -> Response:
 @blueprint.get("/providers.geojson")
 def providers_geojson() -> Response:
     """The same search as an RFC 7946 FeatureCollection (one page, up to 5,000 features)."""
-    finding = find_providers(request.args, **EXPORT_LIMITS)
+    finding = find_providers(
+        request.args,
+        max_per_page=EXPORT_MAX_PER_PAGE,
+        default_per_page=EXPORT_DEFAULT_PER_PAGE,
+    )
     response = jsonify(exports.feature_collection(finding))
     response.mimetype = "application/geo+json"
     _paging_headers(response, finding.result.total, finding.params.page, finding.result.pages)
@@ -55,7 +57,11 @@ def providers_geojson() -> Response:
 @blueprint.get("/providers.csv")
 def providers_csv() -> Response:
     """The same search as CSV (one page, up to 5,000 rows)."""
-    finding = find_providers(request.args, **EXPORT_LIMITS)
+    finding = find_providers(
+        request.args,
+        max_per_page=EXPORT_MAX_PER_PAGE,
+        default_per_page=EXPORT_DEFAULT_PER_PAGE,
+    )
     response = Response(exports.csv_text(finding), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="providers.csv"'
     _paging_headers(response, finding.result.total, finding.params.page, finding.result.pages)

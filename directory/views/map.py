@@ -106,7 +106,7 @@ def show() -> Response:
     except ParamError as error:
         return _error_page(error, embed=False)
     try:
-        finding = find_providers(request.args)
+        finding = find_providers(request.args, unit_from_place=True)
     except ParamError as error:
         return _error_page(error, embed)
     params, place = finding.params, finding.place

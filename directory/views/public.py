@@ -130,10 +130,12 @@ def providers() -> tuple[str, int] | str:
     """Search results: near a place, in a region or map area, or everyone alphabetically."""
     values = form_values(request.args)
     try:
-        finding = find_providers(request.args)
+        finding = find_providers(request.args, unit_from_place=True)
     except ParamError as error:
         page = render_template("public/providers.html", finding=None, **form_context(values, error))
         return page, 400
+    if finding.params.unit_given:
+        values["unit"] = finding.params.unit  # the unit the results are in, also when local
     db = get_db()
     names = region_names(db)
     place = finding.place

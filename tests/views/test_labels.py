@@ -1,4 +1,5 @@
-"""Human wording of codes and values (directory/presentation/labels.py) and the layout's context helpers."""
+"""Human wording of codes and values (directory/presentation/labels.py) and the layout's
+context helpers."""
 
 from __future__ import annotations
 

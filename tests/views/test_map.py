@@ -219,7 +219,7 @@ def test_box_search_draws_no_circle(app: Flask) -> None:
 def test_map_page(site_client: FlaskClient) -> None:
     html = site_client.get("/map", query_string={"near": "Austin"}).get_data(as_text=True)
     assert "<h1>Map of providers</h1>" in html
-    assert "2 providers within 50 km of Austin, Texas, US" in html
+    assert "2 providers within 30 mi of Austin, Texas, US" in html
     assert 'role="region" aria-label="Map of the providers found"' in html
     assert 'aria-describedby="map-help"' in html
     assert 'id="map-status" class="map-status" role="status"' in html
@@ -264,7 +264,8 @@ def test_box_search_offers_the_way_back_to_the_circle(site_client: FlaskClient) 
     assert "in the map area" in html
     assert map_config(html)["fit"] == "bbox"
     assert map_config(html)["circleName"] is None
-    assert 'href="/map?near=Austin">Back to the search around Austin, Texas, US</a>' in html
+    back = 'href="/map?near=Austin&amp;unit=mi">Back to the search around Austin, Texas, US</a>'
+    assert back in html
 
 
 def test_embed_is_bare_and_may_be_framed(site_client: FlaskClient) -> None:

@@ -56,7 +56,7 @@ def dataset_dir(tmp_path: Path) -> Path:
 
 
 def test_a_city_level_site_is_never_shown_as_exactly_here(client: FlaskClient) -> None:
-    html = page_html(client, "/providers?near=Austin")
+    html = page_html(client, "/providers?near=Austin&unit=km")
     assert "under 1 km away (city-level position)" in html
     assert "0.0 km" not in html
 
@@ -69,7 +69,7 @@ def test_the_card_pairs_the_nearest_sites_city_with_its_own_region(client: Flask
 
 
 def test_an_empty_circle_offers_wider_searches_with_their_counts(client: FlaskClient) -> None:
-    html = page_html(client, "/providers?near=Denver")
+    html = page_html(client, "/providers?near=Denver&unit=km")
     wider = html.split('class="wider"')[1].split("</p>")[0]
     assert "within 100 km (1 provider)" in wider
     assert "within 250 km (1 provider)" in wider

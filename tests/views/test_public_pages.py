@@ -17,7 +17,7 @@ from tests.views.html import json_ld, result_names, telehealth_names, text
 PAGES = [
     ("/", "Find ketamine therapy providers"),
     ("/providers", "providers, listed alphabetically"),
-    ("/providers?near=Austin", "within 50 km of Austin, Texas, US"),
+    ("/providers?near=Austin", "within 30 mi of Austin, Texas, US"),
     ("/providers/austin-harbor-infusions", "Austin Harbor Infusions"),
     ("/regions", "Regions"),
     ("/regions/US-TX", "Providers with a clinic in US-TX"),
@@ -123,17 +123,18 @@ def test_static_assets_are_served(site_client: FlaskClient) -> None:
 
 
 @pytest.mark.parametrize(
-    ("near", "label"),
+    ("near", "within"),
     [
-        ("Austin", "Austin, Texas, US"),
-        ("Austin, TX", "Austin, Texas, US"),
-        ("78701", "78701, Austin, Texas, US"),
-        ("30.2672,-97.7431", "30.26720, -97.74310"),
+        ("Austin", "30 mi of Austin, Texas, US"),
+        ("Austin, TX", "30 mi of Austin, Texas, US"),
+        ("78701", "30 mi of 78701, Austin, Texas, US"),
+        # Coordinates name no country: kilometres.
+        ("30.2672,-97.7431", "50 km of 30.26720, -97.74310"),
     ],
 )
-def test_search_by_place(site_client: FlaskClient, near: str, label: str) -> None:
+def test_search_by_place(site_client: FlaskClient, near: str, within: str) -> None:
     html = site_client.get("/providers", query_string={"near": near}).get_data(as_text=True)
-    assert f"2 providers within 50 km of {label}" in html
+    assert f"2 providers within {within}" in html
     assert result_names(html) == ["Austin Harbor Infusions", "Round Rock Ketamine"]
 
 
@@ -154,8 +155,42 @@ def test_results_are_sorted_by_distance(site_client: FlaskClient) -> None:
     assert len(distances) == 3
 
 
+@pytest.mark.parametrize(
+    ("url", "sentence"),
+    [
+        # A place in the US or the UK, with neither a unit nor a radius chosen: miles.
+        ("/providers?near=Austin", "2 providers within 30 mi of Austin, Texas, US"),
+        ("/map?near=Austin", "2 providers within 30 mi of Austin, Texas, US"),
+        # Elsewhere, kilometres.
+        ("/providers?near=Toronto", "within 50 km of Toronto"),
+        # A chosen unit, or a radius given without one, is kept as it was asked.
+        ("/providers?near=Austin&unit=km", "2 providers within 50 km of Austin, Texas, US"),
+        ("/providers?near=Austin&radius=40", "within 40 km of Austin, Texas, US"),
+    ],
+)
+def test_the_unit_is_the_one_used_where_you_search(
+    site_client: FlaskClient, url: str, sentence: str
+) -> None:
+    assert sentence in get_text(site_client, url)
+
+
+def test_a_local_unit_is_kept_by_the_form_and_the_links(site_client: FlaskClient) -> None:
+    html = get_text(site_client, "/providers?near=Austin")
+    assert '<option value="mi" selected>miles</option>' in html
+    assert "17 mi away" in html
+    (href,) = re.findall(
+        r'<a class="button-link" href="([^"]+)">View these results on the map', html
+    )
+    assert parse_qs(urlsplit(href.replace("&amp;", "&")).query)["unit"] == ["mi"]
+
+
+def test_the_api_keeps_kilometres_as_its_default(site_client: FlaskClient) -> None:
+    body = site_client.get("/api/providers?near=Austin").get_json()
+    assert (body["radius"], body["unit"]) == (50, "km")
+
+
 def test_distances_in_the_chosen_unit(site_client: FlaskClient) -> None:
-    km = get_text(site_client, "/providers?near=Austin")
+    km = get_text(site_client, "/providers?near=Austin&unit=km")
     miles = get_text(site_client, "/providers?near=Austin&unit=mi")
     assert "27 km away" in km
     assert "17 mi away" in miles
@@ -241,7 +276,11 @@ def test_map_link_keeps_the_search(site_client: FlaskClient) -> None:
     )
     href = href.replace("&amp;", "&")
     assert urlsplit(href).path == "/map"
-    assert parse_qs(urlsplit(href).query) == {"near": ["Austin"], "treatment": ["iv_infusion"]}
+    assert parse_qs(urlsplit(href).query) == {
+        "near": ["Austin"],
+        "unit": ["mi"],
+        "treatment": ["iv_infusion"],
+    }
 
 
 def test_telehealth_section_for_a_texas_search(site_client: FlaskClient) -> None:
@@ -257,10 +296,10 @@ def test_no_telehealth_section_elsewhere(site_client: FlaskClient) -> None:
 
 def test_zero_results_name_the_nearest_provider(site_client: FlaskClient) -> None:
     html = get_text(site_client, "/providers?near=Springfield")
-    assert "0 providers within 50 km of Springfield, Missouri, US" in html
+    assert "0 providers within 30 mi of Springfield, Missouri, US" in html
     match = re.search(
-        r"No providers within 50 km\.\s+The nearest is "
-        r'<a href="/providers/([a-z0-9-]+)">([^<]+)</a> in ([^,]+), ([\d,]+) km away\.',
+        r"No providers within 30 mi\.\s+The nearest is "
+        r'<a href="/providers/([a-z0-9-]+)">([^<]+)</a> in ([^,]+), ([\d,]+) mi away\.',
         html,
     )
     assert match, text(html)
@@ -274,7 +313,7 @@ def test_did_you_mean_reruns_the_search(site_client: FlaskClient) -> None:
     assert len(links) == 1
     href = links[0].replace("&amp;", "&")
     assert parse_qs(urlsplit(href).query)["treatment"] == ["iv_infusion"]
-    assert "within 50 km of Portland, Maine, US" in get_text(site_client, href)
+    assert "within 30 mi of Portland, Maine, US" in get_text(site_client, href)
 
 
 def test_geocoder_fallback_sentence_is_shown(site_client: FlaskClient) -> None:
