@@ -12,6 +12,7 @@ page cache.
 
 from __future__ import annotations
 
+import math
 import os
 import sqlite3
 import tempfile
@@ -255,6 +256,35 @@ class Gazetteer:
             for score, kind, name, lat, lon, cc, reg, pop in rows
             if score >= floor
         ]
+
+    def nearest_city(
+        self, latitude: float, longitude: float, *, within_degrees: float = 1.0
+    ) -> Place | None:
+        """The city nearest a point, within about ``within_degrees`` of latitude (~110 km), or
+        None (out at sea, or far from any city we know)."""
+        span = within_degrees / max(0.2, math.cos(math.radians(latitude)))
+        squeeze = math.cos(math.radians(latitude)) ** 2
+        rows = self._rows(
+            "SELECT kind, name, latitude, longitude, country, region, population FROM places"
+            " WHERE kind = 'city' AND latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?"
+            " ORDER BY (latitude - ?) * (latitude - ?) + (longitude - ?) * (longitude - ?) * ?"
+            " LIMIT 1",
+            [
+                latitude - within_degrees,
+                latitude + within_degrees,
+                longitude - span,
+                longitude + span,
+                latitude,
+                latitude,
+                longitude,
+                longitude,
+                squeeze,
+            ],
+        )
+        if not rows:
+            return None
+        kind, name, lat, lon, country, region, population = rows[0]
+        return Place(name, lat, lon, country, region, population, kind)
 
     def find_postal_code(
         self, code: str, *, country: str | None = None, limit: int = 5

@@ -46,12 +46,27 @@ class Resolver:
         except ValueError:
             return None
         if point:
-            label = f"{point[0]:.5f}, {point[1]:.5f}"
-            return GeocodeResult(label, *point, None, None, "coordinates")
+            return self._by_coordinates(*point)
         postcode = find_postcode(text)
         if postcode:
             return self._by_postcode(postcode)
         return self._by_name(split_parts(text))
+
+    def _by_coordinates(self, latitude: float, longitude: float) -> GeocodeResult:
+        """A point: its country and region from the nearest city we know (so the rules and
+        crisis lines of the country concerned apply), labelled to a few hundred metres."""
+        label = f"{latitude:.3f}, {longitude:.3f}"
+        city = self.gazetteer.nearest_city(latitude, longitude)
+        if city is None:
+            return GeocodeResult(label, latitude, longitude, None, None, "coordinates")
+        return GeocodeResult(
+            f"{label} (near {city.label})",
+            latitude,
+            longitude,
+            city.country,
+            city.region,
+            "coordinates",
+        )
 
     def qualifier(self, text: str) -> list[Constraint]:
         """Return where a qualifier such as "TX", "Ontario" or "UK" points; regions first."""

@@ -113,6 +113,20 @@ def nearest_jurisdiction(db: sqlite3.Connection, code: str | None) -> str | None
     return None
 
 
+def currency_for(db: sqlite3.Connection, code: str | None) -> str | None:
+    """The currency of ``code`` (a country or subdivision), from its country's record."""
+    code = nearest_jurisdiction(db, code)
+    if code is None:
+        return None
+    for candidate in [code, *(a["code"] for a in _ancestors(db, code))]:
+        row = db.execute(
+            "SELECT currency FROM jurisdictions WHERE code = ?", [candidate]
+        ).fetchone()
+        if row is not None and row[0]:
+            return str(row[0])
+    return None
+
+
 def crisis_lines_for(db: sqlite3.Connection, code: str | None) -> list[dict[str, Any]]:
     """Crisis lines for ``code``: its own, else its nearest ancestor's that has some."""
     code = nearest_jurisdiction(db, code)

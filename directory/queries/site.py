@@ -28,6 +28,22 @@ class ListingSummary:
     by_country: list[CountryCount] = field(default_factory=list)
 
 
+def price_currencies(db: sqlite3.Connection) -> dict[str, int]:
+    """How many listed providers give a per-session price in each currency, most first."""
+    return {
+        currency: count
+        for currency, count in db.execute(
+            """
+            SELECT t.currency, count(DISTINCT t.provider_id) AS providers
+            FROM treatments t JOIN providers p ON p.id = t.provider_id
+            WHERE p.do_not_list = 0 AND t.unit = 'per_session' AND t.price_min IS NOT NULL
+              AND t.currency IS NOT NULL
+            GROUP BY t.currency ORDER BY providers DESC, t.currency
+            """
+        )
+    }
+
+
 def listing_summary(db: sqlite3.Connection) -> ListingSummary:
     """Count listed providers, the countries they are in, and how many are verified."""
     row = db.execute(

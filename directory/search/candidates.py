@@ -71,9 +71,12 @@ def candidates_for(params: SearchParams) -> Candidates:
     if params.max_price is not None:
         args["max_price"] = params.max_price
         same_treatment = " AND t.code = :treatment" if params.treatment is not None else ""
+        # Amounts in different currencies are never compared (the service sets a currency).
+        args["currency"] = params.compare_currency
         where.append(
             "EXISTS (SELECT 1 FROM treatments t WHERE t.provider_id = p.id "
-            f"AND t.unit = 'per_session' AND t.price_min <= :max_price{same_treatment})"
+            "AND t.unit = 'per_session' AND t.currency = :currency "
+            f"AND t.price_min <= :max_price{same_treatment})"
         )
     if params.payment is not None:
         args["payment"] = params.payment.value

@@ -25,7 +25,7 @@ from __future__ import annotations
 import bisect
 import math
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -302,6 +302,33 @@ def _sure_start(
         complete_km = min(complete_km, math.nextafter(a_to_km(rows[-1][0]), -math.inf))
     cut = bisect.bisect_right([row[0] for row in rows], km_to_a(complete_km))
     return list(map(Ranked._make, rows[:cut])), complete_km
+
+
+def count_and_starts(
+    db: sqlite3.Connection,
+    center: Point,
+    radius_km: float,
+    stop: int,
+    limit: int,
+    candidates: Candidates,
+) -> tuple[int, Iterable[tuple[list[Ranked], float]]]:
+    """The total within the radius and the starts of the ranking worth trying, smallest
+    first, each with how far it is sure: the one interface over both counters.
+
+    The common search (:func:`in_memory`) is counted and its start ranked from one
+    measurement of the in-memory points; any other from SQLite, its start ranked from
+    circles grown until one holds the page (:func:`reaches`). ``stop`` is the end of the
+    page wanted; ``limit`` how many rows a start may hold.
+    """
+    if in_memory(candidates):
+        total, ranked, complete_km = count_and_rank(db, center, radius_km, limit)
+        return total, [(ranked, complete_km)]
+    total = count_within(db, center, radius_km, candidates)
+    starts = (
+        ranking_prefix(db, center, reach, limit, candidates)
+        for reach in reaches(radius_km, min(stop, total), total)
+    )
+    return total, starts
 
 
 def reaches(radius_km: float, wanted: int, total: int) -> Iterator[float]:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any, Literal
 
-from directory.dataset.codes import is_jurisdiction_code
+from directory.dataset.codes import is_currency_code, is_jurisdiction_code
 from directory.dataset.models import PaymentOption, TreatmentCode
 from directory.search.geometry import BBox
 
@@ -32,8 +32,8 @@ ACCEPTING_VALUES = ("yes", "no", "unknown")
 FLAG_VALUES = ("0", "1", "true", "false")
 
 #: How a value is read: free text, a number, a whole number, one of ``choices``, a
-#: jurisdiction code, a map box, or a yes/no flag.
-Kind = Literal["text", "number", "integer", "choice", "region", "bbox", "flag"]
+#: jurisdiction code, an ISO 4217 currency code, a map box, or a yes/no flag.
+Kind = Literal["text", "number", "integer", "choice", "region", "currency", "bbox", "flag"]
 #: Where the search form shows a parameter: always, under "Filters", carried along unseen,
 #: or not at all (the API's and the map's own).
 Placement = Literal["form", "filter", "hidden", "none"]
@@ -63,6 +63,8 @@ class Parameter:
             schema = {"type": "number", "minimum": self.low, "maximum": self.high}
         elif self.kind == "integer":
             schema = {"type": "integer", "minimum": int(self.low), "maximum": int(self.high)}
+        elif self.kind == "currency":
+            schema = {"type": "string", "pattern": "^[A-Za-z]{3}$"}
         else:
             schema = {"type": "string", "maxLength": self.max_length}
         return {
@@ -97,6 +99,14 @@ PARAMETERS: tuple[Parameter, ...] = (
         "Highest acceptable lowest per-session price, in the result's currency.",
         low=0,
         high=1_000_000,
+        placement="filter",
+    ),
+    Parameter(
+        "currency",
+        "currency",
+        "The currency of `max_price` (ISO 4217, e.g. USD); default: the searched country's. "
+        "Prices in other currencies are never compared with it.",
+        max_length=3,
         placement="filter",
     ),
     Parameter(
@@ -178,6 +188,10 @@ class SearchParams:
     bbox: BBox | None = None
     treatment: TreatmentCode | None = None
     max_price: float | None = None
+    currency: str | None = None
+    #: The currency ``max_price`` is compared in: ``currency``, else the searched country's
+    #: (set by the search service; not a parameter of its own).
+    compare_currency: str | None = None
     payment: PaymentOption | None = None
     accepting: str | None = None
     q: str = ""
@@ -283,6 +297,15 @@ def _region(raw: str) -> str | None:
     return raw
 
 
+def _currency(raw: str) -> str | None:
+    code = raw.strip().upper()
+    if not code:
+        return None
+    if len(code) != 3 or not is_currency_code(code):
+        raise ParamError("currency", "currency must be a currency code such as USD, EUR or GBP")
+    return code
+
+
 def parse_bbox(raw: str) -> BBox:
     """Parse ``minLon,minLat,maxLon,maxLat``; a west edge east of the east edge wraps."""
     parts = raw.split(",")
@@ -320,6 +343,8 @@ def _read(parameter: Parameter, raw: str, high: float) -> object:
         return _integer(raw, name, int(high))
     if kind == "region":
         return _region(raw)
+    if kind == "currency":
+        return _currency(raw)
     if kind == "bbox":
         text = _text(raw, name, parameter.max_length)
         return parse_bbox(text) if text else None

@@ -22,15 +22,7 @@ from directory.search.hits import (
     page_by_geodesic,
     window,
 )
-from directory.search.nearby import (
-    Ranked,
-    count_and_rank,
-    count_within,
-    in_memory,
-    ranking,
-    ranking_prefix,
-    reaches,
-)
+from directory.search.nearby import count_and_starts, ranking
 from directory.search.params import SearchParams
 
 
@@ -66,17 +58,7 @@ def _near(
     """
     candidates = candidates_for(params)
     start, stop = (params.page - 1) * params.per_page, params.page * params.per_page
-    limit = 2 * stop + 16
-    starts: Iterable[tuple[list[Ranked], float]]
-    if in_memory(candidates):
-        total, ranked, complete_km = count_and_rank(db, center, radius_km, limit)
-        starts = [(ranked, complete_km)]
-    else:
-        total = count_within(db, center, radius_km, candidates)
-        starts = (
-            ranking_prefix(db, center, reach, limit, candidates)
-            for reach in reaches(radius_km, min(stop, total), total)
-        )
+    total, starts = count_and_starts(db, center, radius_km, stop, 2 * stop + 16, candidates)
     if start >= total:
         return total, []
     wanted = min(stop, total)

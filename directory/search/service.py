@@ -11,12 +11,14 @@ from dataclasses import dataclass, replace
 
 from directory.db import get_db
 from directory.geo.results import GeocodeResult
+from directory.queries.regions import currency_for
 from directory.search.geometry import Point
 from directory.search.hits import Hit
 from directory.search.params import (
     DEFAULT_PER_PAGE,
     DEFAULT_RADIUS,
     MAX_PER_PAGE,
+    ParamError,
     SearchParams,
     parse_search_params,
 )
@@ -96,14 +98,48 @@ def local_unit(params: SearchParams, place: GeocodeResult | None) -> SearchParam
     return replace(params, unit="mi", radius=DEFAULT_RADIUS["mi"], unit_given=True)
 
 
-def find_providers(
+NO_CURRENCY = (
+    "say which currency the maximum price is in (for example currency=USD): "
+    "prices in different currencies are never compared"
+)
+
+
+def price_currency(params: SearchParams, place: GeocodeResult | None) -> SearchParams:
+    """``params`` with the currency its maximum price is in: the one asked for, else the
+    searched place's (or region's) country's; raises :class:`ParamError` (on ``max_price``)
+    when neither is known, since amounts in different currencies are never compared."""
+    if params.max_price is None:
+        return params
+    if params.currency is not None:
+        return replace(params, compare_currency=params.currency)
+    where = (place.region or place.country) if place else params.region
+    currency = currency_for(get_db(), where)
+    if currency is None:
+        raise ParamError("max_price", NO_CURRENCY)
+    return replace(params, compare_currency=currency)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A search ready to run: its final parameters, the place, the centre (None for a box, a
+    region or everyone) and the areas whose telehealth programmes apply."""
+
+    params: SearchParams
+    place: GeocodeResult | None
+    center: Point | None
+    telehealth_codes: list[str]
+    home_country: str | None
+
+
+def plan_search(
     args: Mapping[str, str],
     *,
     unit_from_place: bool = False,
     max_per_page: int = MAX_PER_PAGE,
     default_per_page: int = DEFAULT_PER_PAGE,
-) -> Finding:
-    """Validate ``args``, resolve the place and search; raises :class:`ParamError`.
+) -> Plan:
+    """Validate ``args`` and resolve the place: everything the list, the map's points and the
+    API decide alike before they search; raises :class:`ParamError`.
 
     ``unit_from_place`` (the pages) gives a search without a unit or radius the place's own
     unit (:func:`local_unit`); the API keeps kilometres as its documented default.
@@ -113,19 +149,40 @@ def find_providers(
     place = resolve_place(params.near)
     if unit_from_place:
         params = local_unit(params, place)
+    params = price_currency(params, place)
     region = _named_region(params, place)
     if region is not None:
         # "Texas" or "Bavaria" means the region, not a circle around its centroid: list its
         # providers as the region filter does.
-        params = replace(params, region=region)
         codes = [region, place.country or ""] if place else [region]
-        result = search(get_db(), params, center=None, telehealth_codes=codes)
-        return Finding(params=params, place=place, result=result)
-    center = search_center(params, place)
+        return Plan(replace(params, region=region), place, None, codes, None)
     codes = [place.region or "", place.country or ""] if place else []
     home = place.country if place else None
-    result = search(get_db(), params, center=center, telehealth_codes=codes, home_country=home)
-    return Finding(params=params, place=place, result=result)
+    return Plan(params, place, search_center(params, place), codes, home)
+
+
+def find_providers(
+    args: Mapping[str, str],
+    *,
+    unit_from_place: bool = False,
+    max_per_page: int = MAX_PER_PAGE,
+    default_per_page: int = DEFAULT_PER_PAGE,
+) -> Finding:
+    """Plan the search (:func:`plan_search`) and run it; raises :class:`ParamError`."""
+    plan = plan_search(
+        args,
+        unit_from_place=unit_from_place,
+        max_per_page=max_per_page,
+        default_per_page=default_per_page,
+    )
+    result = search(
+        get_db(),
+        plan.params,
+        center=plan.center,
+        telehealth_codes=plan.telehealth_codes,
+        home_country=plan.home_country,
+    )
+    return Finding(params=plan.params, place=plan.place, result=result)
 
 
 def telehealth_serving(codes: Iterable[str]) -> list[Hit]:

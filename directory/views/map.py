@@ -30,9 +30,8 @@ from directory.queries.meta import dataset_info
 from directory.queries.providers import get_provider
 from directory.queries.regions import region_names
 from directory.search.params import ParamError, SearchParams, parse_search_params
-from directory.search.place import resolve_place
 from directory.search.points import matching_points
-from directory.search.service import Finding, find_providers, search_center
+from directory.search.service import Finding, find_providers, plan_search
 from directory.web import compression, security
 from directory.web.compression import Compressed
 from directory.web.urls import url_with
@@ -246,10 +245,10 @@ def points() -> Response | tuple[Response, int]:
     body = POINTS_CACHE.get(key)
     if body is None:
         try:
-            place = resolve_place(params.near)
+            plan = plan_search(request.args, unit_from_place=True)
         except ParamError as error:
             return _json_error(400, str(error), error.parameter)
-        found = matching_points(db, params, search_center(params, place))
+        found = matching_points(db, plan.params, plan.center)
         text = json.dumps(
             maps.points_payload(found, version), separators=(",", ":"), ensure_ascii=False
         )

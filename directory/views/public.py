@@ -11,6 +11,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -37,7 +38,7 @@ from directory.queries.regions import (
     nearest_jurisdiction,
     region_names,
 )
-from directory.queries.site import filled_fields, listing_summary
+from directory.queries.site import filled_fields, listing_summary, price_currencies
 from directory.search.params import (
     ACCEPTING_VALUES,
     MAX_TEXT,
@@ -80,6 +81,7 @@ def form_context(
     values: Mapping[str, str], error: ParamError | None = None, *, open_filters: bool = False
 ) -> dict[str, Any]:
     """What the search form template needs: values, choices and the error, if any."""
+    currencies = list(price_currencies(get_db()))
     error_field = error.parameter if error is not None and error.parameter in FORM_FIELDS else None
     return {
         "values": values,
@@ -91,6 +93,7 @@ def form_context(
         "treatments": labels.TREATMENT_NAMES,
         "payments": labels.PAYMENT_LABELS,
         "accepting_values": ACCEPTING_VALUES,
+        "currencies": currencies,
     }
 
 
@@ -168,6 +171,14 @@ def filter_notes(params: SearchParams, db: sqlite3.Connection) -> list[str]:
         return []
     filled = filled_fields(db)
     notes = []
+    if params.max_price is not None and params.compare_currency is not None:
+        others = {c: n for c, n in price_currencies(db).items() if c != params.compare_currency}
+        if others:
+            listed = ", ".join(f"{labels.plural(n, 'record')} in {c}" for c, n in others.items())
+            notes.append(
+                f"Only prices in {params.compare_currency} are compared with your maximum; "
+                f"prices in other currencies are left out ({listed})."
+            )
     for on, name, what in wanted:
         if not on:
             continue
@@ -311,6 +322,18 @@ def about() -> str:
         sections=about_content.SECTIONS,
         summary=listing_summary(db),
         dataset=dataset_info(db),
+    )
+
+
+@blueprint.get("/privacy")
+def privacy() -> str:
+    """What the site does with searches, cookies, map tiles and suggestions."""
+    config = current_app.config
+    return render_template(
+        "public/privacy.html",
+        tile_host=urlsplit(config["TILE_URL"]).hostname or config["TILE_URL"],
+        online_geocoder=config["GEOCODER"] != "offline",
+        geocoder_host=urlsplit(config["NOMINATIM_URL"]).hostname,
     )
 
 

@@ -206,3 +206,43 @@ def test_a_provider_carries_the_source_of_each_fact(seeded_client: Any) -> None:
     # The page shows no date: that stays null, never filled in with the day it was read.
     assert (price_source["published"], price_source["retrieved"]) == (None, "2026-01-15")
     assert set(body["fact_sources"]) >= {"phone", "website", "locations[0]"}
+
+
+# Prices in different currencies are never compared ---------------------------------------
+
+
+def _ids(client: Any, query: str) -> set[str]:
+    response = client.get("/api/providers?" + query)
+    assert response.status_code == 200, response.get_json()
+    return {row["id"] for row in response.get_json()["results"]}
+
+
+def test_a_maximum_price_is_in_the_searched_countrys_currency(seeded_client: Any) -> None:
+    # Toronto's CAD 500 is under a maximum of 600 in Canadian dollars.
+    assert "toronto-lakeside" in _ids(seeded_client, "near=Toronto&max_price=600")
+    # The same 600 read as US dollars leaves the CAD price out rather than compare it.
+    assert "toronto-lakeside" not in _ids(seeded_client, "near=Toronto&max_price=600&currency=USD")
+
+
+def test_a_chosen_currency_leaves_prices_in_others_out(seeded_client: Any) -> None:
+    found = _ids(seeded_client, "max_price=600&currency=USD&per_page=100")
+    assert "round-rock-ketamine" in found  # USD 300
+    assert "london-esketamine" not in found  # GBP 551: a smaller number, another currency
+    assert "toronto-lakeside" not in found  # CAD 500
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter", "message"),
+    [
+        ("max_price=600", "max_price", "say which currency the maximum price is in"),
+        ("max_price=600&currency=XYZ", "currency", "currency must be a currency code"),
+        ("currency=dollars", "currency", "currency must be a currency code"),
+    ],
+)
+def test_a_maximum_price_without_a_known_currency_is_refused(
+    seeded_client: Any, query: str, parameter: str, message: str
+) -> None:
+    response = seeded_client.get("/api/providers?" + query)
+    assert response.status_code == 400
+    body = response.get_json()
+    assert body["parameter"] == parameter and message in body["error"]

@@ -119,11 +119,27 @@ def test_plain_spelling_finds_accented_name(
     assert geocode(offline, query).raw["label"] == label
 
 
-def test_coordinates(offline: OfflineGeocoder) -> None:
-    location = geocode(offline, "30.27, -97.74")
-    assert (location.latitude, location.longitude) == (30.27, -97.74)
+def test_coordinates_take_the_country_and_region_of_the_nearest_city(
+    offline: OfflineGeocoder,
+) -> None:
+    location = geocode(offline, "30.2672, -97.7431")
+    assert (location.latitude, location.longitude) == (30.2672, -97.7431)
+    assert location.raw["precision"] == "coordinates"
+    assert (location.raw["country"], location.raw["region"]) == ("US", "US-TX")
+    # Three decimals (about 100 m), not five, and the place they are near.
+    assert location.raw["label"] == "30.267, -97.743 (near Austin, Texas, US)"
+
+
+@pytest.mark.parametrize(("query", "country"), [("52.52, 13.405", "DE"), ("-36.85, 174.76", "NZ")])
+def test_coordinates_abroad(offline: OfflineGeocoder, query: str, country: str) -> None:
+    assert geocode(offline, query).raw["country"] == country
+
+
+def test_coordinates_far_from_any_city_name_no_country(offline: OfflineGeocoder) -> None:
+    location = geocode(offline, "0.0, -30.0")  # the middle of the Atlantic
     assert location.raw["precision"] == "coordinates"
     assert location.raw["country"] is None
+    assert location.raw["label"] == "0.000, -30.000"
 
 
 @pytest.mark.parametrize("query", ["91, 0", "0, 181", "-90.5, 10", "45, -180.01"])

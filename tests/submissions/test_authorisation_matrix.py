@@ -24,6 +24,7 @@ PROVIDER = "harbor-ketamine-austin"
 MATRIX: dict[tuple[str, str], tuple[int, int]] = {
     ("GET", "/"): (200, 200),
     ("GET", "/about"): (200, 200),
+    ("GET", "/privacy"): (200, 200),
     ("GET", "/healthz"): (200, 200),
     ("GET", "/robots.txt"): (200, 200),
     ("GET", "/sitemap.xml"): (200, 200),

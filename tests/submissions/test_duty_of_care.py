@@ -109,3 +109,9 @@ def test_each_number_of_a_line_is_its_own_link(client: FlaskClient, url: str) ->
     html = client.get(url).get_data(as_text=True)
     assert 'href="tel:08001110111"' in html and 'href="tel:08001110222"' in html
     assert "tel:0800111011108001110222" not in html
+
+
+def test_a_search_by_position_shows_the_crisis_lines_of_its_country(client: FlaskClient) -> None:
+    """ "Use my location" sends coordinates: Berlin's are in Germany, so Germany's lines."""
+    box = crisis_box(client, "/providers?near=52.52,13.405")
+    assert "In crisis in Germany?" in box and "TelefonSeelsorge" in box

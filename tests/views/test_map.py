@@ -37,7 +37,7 @@ SEARCHES: list[dict[str, str]] = [
     {"near": AUSTIN, "radius": "300", "unit": "mi", "treatment": "iv_infusion"},
     {"bbox": "-125,24,-66,50"},
     {"bbox": "170,-30,-170,0"},
-    {"near": AUSTIN, "bbox": "-100,25,-95,35", "max_price": "500"},
+    {"near": AUSTIN, "bbox": "-100,25,-95,35", "max_price": "500", "unit": "mi"},
     {"region": "US-TX"},
     {"q": "clinic", "per_page": "50"},
 ]

@@ -128,8 +128,8 @@ def test_static_assets_are_served(site_client: FlaskClient) -> None:
         ("Austin", "30 mi of Austin, Texas, US"),
         ("Austin, TX", "30 mi of Austin, Texas, US"),
         ("78701", "30 mi of 78701, Austin, Texas, US"),
-        # Coordinates name no country: kilometres.
-        ("30.2672,-97.7431", "50 km of 30.26720, -97.74310"),
+        # Coordinates take the nearest city's country, and a rounded label.
+        ("30.2672,-97.7431", "30 mi of 30.267, -97.743 (near Austin, Texas, US)"),
     ],
 )
 def test_search_by_place(site_client: FlaskClient, near: str, within: str) -> None:
@@ -662,3 +662,24 @@ def test_filters_fold_away_unless_in_use(site_client: FlaskClient) -> None:
     assert '<details class="filters" open>' in get_text(site_client, "/providers?payment=cash")
     assert '<details class="filters" open>' in get_text(site_client, "/")
     assert '<details class="filters" open>' in get_text(site_client, "/providers?q=%00", 400)
+
+
+def test_the_price_filter_says_which_currencies_it_left_out(site_client: FlaskClient) -> None:
+    html = get_text(site_client, "/providers?near=Austin&max_price=600")
+    assert "Only prices in USD are compared with your maximum" in html
+    assert "1 record in CAD" in html and "1 record in GBP" in html
+    assert '<select id="field-currency" name="currency"' in html
+
+
+def test_the_privacy_page_is_linked_from_every_page(site_client: FlaskClient) -> None:
+    assert '<a href="/privacy">Privacy</a>' in get_text(site_client, "/providers")
+    html = get_text(site_client, "/privacy")
+    assert "set no cookie" in html and "tile.openstreetmap.org" in html
+
+
+def test_the_privacy_page_is_true_about_cookies(site_client: FlaskClient) -> None:
+    """Browsing and searching set no cookie; a form page does (its CSRF token)."""
+    for url in ("/", "/providers?near=Austin", "/map?near=Austin", "/about", "/privacy"):
+        assert "Set-Cookie" not in site_client.get(url).headers, url
+    form = site_client.get("/providers/new")
+    assert form.status_code == 200 and "session=" in form.headers["Set-Cookie"]
