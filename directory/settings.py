@@ -103,6 +103,13 @@ SETTINGS: tuple[Setting, ...] = (
         "X-Forwarded-Proto are trusted for that many hops (1 behind the documented nginx).",
     ),
     Setting(
+        "TRUSTED_HOSTS",
+        "",
+        "Host names this deployment answers to, comma-separated (e.g. map.example.org); any "
+        "other Host header gets a 400, so a forged one never reaches an absolute URL. Empty "
+        "accepts any host (for local use).",
+    ),
+    Setting(
         "SECURE_COOKIES",
         True,
         "Send the session cookie only over HTTPS; turn off only for plain-HTTP testing.",
@@ -122,6 +129,17 @@ def _coerce(value: Any, default: Any) -> Any:
     return value
 
 
+def _host_list(value: Any) -> list[str] | None:
+    """Flask's ``TRUSTED_HOSTS`` from a comma-separated string or a list; None for any host.
+
+    >>> _host_list("map.example.org, www.map.example.org"), _host_list("")
+    (['map.example.org', 'www.map.example.org'], None)
+    """
+    names = value.split(",") if isinstance(value, str) else list(value or [])
+    hosts = [str(name).strip() for name in names if str(name).strip()]
+    return hosts or None
+
+
 def load_settings(app: Flask, overrides: dict[str, Any] | None = None) -> None:
     """Fill ``app.config`` from the settings layers."""
     for setting in SETTINGS:
@@ -135,6 +153,7 @@ def load_settings(app: Flask, overrides: dict[str, Any] | None = None) -> None:
         app.config.from_mapping(overrides)
     for setting in SETTINGS:
         app.config[setting.name] = _coerce(app.config[setting.name], setting.default)
+    app.config["TRUSTED_HOSTS"] = _host_list(app.config["TRUSTED_HOSTS"])
     instance = Path(app.instance_path)
     if not app.config["DATABASE"]:
         app.config["DATABASE"] = str(instance / "directory.db")

@@ -6,7 +6,7 @@ import logging
 import sqlite3
 
 from flask import Flask, Response, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from directory.db import DatabaseUnavailable, interrupted
 
@@ -48,6 +48,18 @@ def _http_error(error: HTTPException) -> tuple[Response | str, int]:
     return _render(status, title, message)
 
 
+#: Said for a Host header outside ``TRUSTED_HOSTS``; the forged name is never echoed.
+UNTRUSTED_HOST = "This site does not answer to that host name."
+
+
+def _untrusted_host(_error: SecurityError) -> tuple[Response, int]:
+    """A 400 without the layout: with an untrusted host no URL can be built for its links."""
+    if wants_json():
+        return jsonify({"error": UNTRUSTED_HOST}), 400
+    page = f"<!doctype html><title>Bad request</title><p>{UNTRUSTED_HOST}</p>"
+    return Response(page, mimetype="text/html"), 400
+
+
 def _database_unavailable(error: DatabaseUnavailable) -> tuple[Response | str, int]:
     log.error("database unavailable: %s", error)
     response, status = _render(
@@ -76,6 +88,7 @@ def _unexpected(error: Exception) -> tuple[Response | str, int]:
 
 def init_app(app: Flask) -> None:
     """Register the handlers on ``app``."""
+    app.register_error_handler(SecurityError, _untrusted_host)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(DatabaseUnavailable, _database_unavailable)
     app.register_error_handler(Exception, _unexpected)

@@ -109,3 +109,35 @@ def test_forwarded_addresses_are_trusted_only_from_configured_proxies(
         environ = request.environ
         app.wsgi_app(environ, lambda status, headers: None)  # type: ignore[arg-type]
         assert environ["REMOTE_ADDR"] == seen  # what the rate limits key on
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/sitemap.xml", "/robots.txt", "/api/openapi.json", "/api/providers"]
+)
+def test_a_forged_host_never_reaches_an_absolute_url(
+    seeded_dir: Any, seeded_database: Any, gazetteer: Any, path: str
+) -> None:
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATA_DIR": str(seeded_dir),
+            "DATABASE": str(seeded_database),
+            "GAZETTEER": str(gazetteer),
+            "SECRET_KEY": "test",
+            "TRUSTED_HOSTS": "map.example.org",
+        }
+    )
+    client = app.test_client()
+    forged = client.get(path, headers={"Host": "evil.example"})
+    assert forged.status_code == 400
+    assert "evil.example" not in forged.get_data(as_text=True)
+    good = client.get(path, headers={"Host": "map.example.org"})
+    assert good.status_code == 200
+    if path == "/sitemap.xml":
+        assert "http://map.example.org/" in good.get_data(as_text=True)
+
+
+def test_trusted_hosts_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DIRECTORY_TRUSTED_HOSTS", "map.example.org, www.map.example.org")
+    app = create_app({"TESTING": True, "SECRET_KEY": "test"})
+    assert app.config["TRUSTED_HOSTS"] == ["map.example.org", "www.map.example.org"]
