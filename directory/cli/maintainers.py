@@ -64,6 +64,17 @@ def reset_password(name: str, password: str) -> None:
     click.echo(f"new password set for {name}; every session of the account has ended")
 
 
+@maintainers.command("unlock")
+@click.argument("name")
+def unlock_maintainer(name: str) -> None:
+    """Clear the failed logins counted against NAME, so it can log in again at once."""
+    with store.open_store(current_workspace().queue) as connection:
+        if accounts.find(connection, name) is None:
+            raise click.ClickException(f"there is no maintainer called {name!r}")
+        accounts.unlock(connection, name)
+    click.echo(f"failed logins for {name} cleared; it can log in again")
+
+
 @maintainers.command("remove")
 @click.argument("name")
 def remove_maintainer(name: str) -> None:

@@ -166,17 +166,34 @@ class LoginResult:
     limited: bool = False
 
 
+#: Failures on one account, from every client together, that stop all logins to it for an
+#: hour (or until ``flask maintainers unlock``): ``limit`` times this, far above a person's
+#: mistyping, so a few guesses from elsewhere never lock a maintainer out.
+ACCOUNT_CEILING_FACTOR = 10
+
+
+def _account_key(name: str) -> str:
+    return name.strip().lower()[:100]
+
+
+def unlock(connection: sqlite3.Connection, name: str) -> None:
+    """Forget the recent failed logins counted against account ``name`` (not per client)."""
+    ratelimit.clear(connection, "login-name", _account_key(name))
+
+
 def attempt_login(
     connection: sqlite3.Connection, name: str, password: str, client: str, limit: int
 ) -> LoginResult:
     """Check a login, counting failures per client and per account name.
 
-    Once either has ``limit`` failures in the past hour, further attempts are refused
-    without checking the password, so guessing is slow whichever way it is spread.
+    A client with ``limit`` failures in the past hour is refused without checking the
+    password; an account is refused to everyone only past :data:`ACCOUNT_CEILING_FACTOR`
+    times that, so guessing spread over many addresses stays slow without one client's
+    guesses locking the maintainer out.
     """
-    account_key = name.strip().lower()[:100]
+    account_key = _account_key(name)
     if ratelimit.blocked(connection, "login-client", client, limit) or ratelimit.blocked(
-        connection, "login-name", account_key, limit
+        connection, "login-name", account_key, limit * ACCOUNT_CEILING_FACTOR
     ):
         return LoginResult(None, limited=True)
     maintainer = verify(connection, name.strip(), password)

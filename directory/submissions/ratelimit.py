@@ -107,6 +107,19 @@ def blocked(
     return count >= limit
 
 
+def clear(
+    connection: sqlite3.Connection, bucket: str, identity: str, now: dt.datetime | None = None
+) -> None:
+    """Forget every attempt counted for ``identity`` in ``bucket``."""
+    now = now or dt.datetime.now(dt.UTC)
+    with transaction(connection):
+        hashes = [_digest(key, identity) for key in _keys(connection, now)]
+        marks = ", ".join("?" for _ in hashes)
+        connection.execute(
+            f"DELETE FROM rate_hits WHERE bucket = ? AND client IN ({marks})", [bucket, *hashes]
+        )
+
+
 def record(
     connection: sqlite3.Connection, bucket: str, identity: str, now: dt.datetime | None = None
 ) -> None:
