@@ -100,9 +100,10 @@ def import_updates_command(file: Path, by: str, dry_run: bool) -> None:
         raise click.ClickException(f"there is no maintainer called {by!r}")
     resolve = build_time_resolver(workspace.gazetteer)
     try:
-        plan, committed = run_import(
-            workspace, file, by=maintainer.name, dry_run=dry_run, resolve=resolve
-        )
+        with store.open_store(workspace.queue) as connection:
+            plan, committed = run_import(
+                connection, workspace, file, by=maintainer.name, dry_run=dry_run, resolve=resolve
+            )
     except BatchInvalid as invalid:
         for error in invalid.errors:
             click.echo(f"error: {error}", err=True)

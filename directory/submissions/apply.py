@@ -179,7 +179,7 @@ def commit(
     workspace: Workspace,
     make_plan: Callable[[], Plan],
     *,
-    after: AfterCommit | None = None,
+    after: AfterCommit | None,
     resolve: PointResolver | None = None,
     today: dt.date | None = None,
 ) -> Committed:

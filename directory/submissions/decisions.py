@@ -73,6 +73,12 @@ def mark_approved(connection: sqlite3.Connection) -> apply.AfterCommit:
     return after
 
 
+def settle(connection: sqlite3.Connection, workspace: Workspace) -> None:
+    """Finish any approval a crash interrupted, marking its submissions approved: every
+    decision runs this first, so a submission whose change is live is never left pending."""
+    apply.recover(workspace, mark_approved(connection))
+
+
 def edit(
     connection: sqlite3.Connection,
     workspace: Workspace,
@@ -85,6 +91,7 @@ def edit(
 
     Returns the problems that stopped it (nothing is saved then), or an empty list.
     """
+    settle(connection, workspace)
     submission = store.get(connection, ref)
     if submission is None or submission.status != "pending":
         return ["this submission is no longer pending"]
@@ -231,11 +238,14 @@ def _approval_plan(
     )
 
 
-def reject(connection: sqlite3.Connection, ref: str, by: str, reason: str) -> None:
+def reject(
+    connection: sqlite3.Connection, workspace: Workspace, ref: str, by: str, reason: str
+) -> None:
     """Reject a pending submission, with a reason the submitter can read.
 
     Raises ValueError for a missing or over-long reason, :class:`NotPending` if decided.
     """
+    settle(connection, workspace)
     reason = clean(reason, multiline=True)
     if not reason:
         raise ValueError("give a reason; the person who sent it will see it")
@@ -250,5 +260,5 @@ def pending_queue(
 ) -> tuple[list[Submission], list[Submission]]:
     """Pending submissions (oldest first) and recent decisions, after finishing any commit a
     crash interrupted."""
-    apply.recover(workspace, mark_approved(connection))
+    settle(connection, workspace)
     return store.list_pending(connection), store.list_decided(connection)

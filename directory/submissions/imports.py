@@ -6,6 +6,7 @@ in :mod:`directory.submissions.batchfile`.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ from directory.dataset.loader import DatasetInvalid
 from directory.dataset.models import slug_is_valid
 from directory.submissions import apply, changelog, display, yamlio
 from directory.submissions.batchfile import BatchInvalid, NewRow, Row, read_batch
+from directory.submissions.decisions import mark_approved
 from directory.submissions.diff import FieldChange, diff_records, get_at, plain
 from directory.submissions.fields import coerce_value
 from directory.submissions.forms import provider_errors
@@ -249,6 +251,7 @@ def _dataset_errors(
 
 
 def run_import(
+    connection: sqlite3.Connection,
     workspace: Workspace,
     path: Path,
     *,
@@ -277,7 +280,9 @@ def run_import(
             final.append(plan_batch(workspace, rows, by=by, reference=reference, today=day))
             return final[-1].as_plan()
 
-        committed = apply.commit(workspace, make, resolve=resolve, today=today)
+        committed = apply.commit(
+            workspace, make, after=mark_approved(connection), resolve=resolve, today=today
+        )
     except DatasetInvalid as exc:
         raise BatchInvalid(_dataset_errors(exc, plan.records, rows)) from None
     return final[-1], committed

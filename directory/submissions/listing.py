@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from directory.dataset.build import PointResolver
 from directory.submissions import apply, changelog, store, yamlio
-from directory.submissions.decisions import MAX_REASON, NothingToApply
+from directory.submissions.decisions import MAX_REASON, NothingToApply, mark_approved
 from directory.submissions.diff import FieldChange, diff_records, plain
 from directory.submissions.forms import clean
 from directory.submissions.store import Submission
@@ -49,6 +49,7 @@ def provider_overview(
 
 
 def set_listing(
+    connection: sqlite3.Connection,
     workspace: Workspace,
     provider_id: str,
     *,
@@ -91,4 +92,6 @@ def set_listing(
         )
         return apply.Plan(writes=[apply.FileWrite(path, dump(document))], entries=entries)
 
-    return apply.commit(workspace, plan, resolve=resolve, today=today)
+    return apply.commit(
+        workspace, plan, after=mark_approved(connection), resolve=resolve, today=today
+    )

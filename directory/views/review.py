@@ -65,6 +65,7 @@ def _item_page(
         abort(404)
     workspace = current_workspace()
     connection = get_queue()
+    decisions.settle(connection, workspace)  # show an interrupted approval as approved
     found = items.load_item(connection, workspace, ref, resolve=_nearby(workspace))
     if found is None:
         abort(404)
@@ -137,9 +138,12 @@ def reject(ref: str) -> Page:
     """Reject the submission with a reason the submitter can read."""
     if not store.is_reference(ref):
         abort(404)
+    workspace = current_workspace()
     try:
         connection = get_queue()
-        decisions.reject(connection, ref, auth.current_maintainer(), request.form.get("reason", ""))
+        decisions.reject(
+            connection, workspace, ref, auth.current_maintainer(), request.form.get("reason", "")
+        )
     except (apply.UpdateError, ValueError) as refused:
         return _item_page(ref, message=f"Not rejected: {refused}.", status=400)
     flash(f"Rejected {ref}.")
@@ -168,6 +172,7 @@ def provider(provider_id: str) -> Page:
     if request.method == "POST":
         try:
             listing.set_listing(
+                get_queue(),
                 workspace,
                 provider_id,
                 hide=request.form.get("hide") == "yes",

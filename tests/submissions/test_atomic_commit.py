@@ -135,7 +135,7 @@ def test_a_plan_that_breaks_the_dataset_writes_nothing(
     assert "US-FL" in broken
 
     with pytest.raises(DatasetInvalid) as caught:
-        apply.commit(workspace, lambda: apply.Plan([apply.FileWrite(path, broken)], []))
+        apply.commit(workspace, lambda: apply.Plan([apply.FileWrite(path, broken)], []), after=None)
     assert "no jurisdiction file for US-FL" in str(caught.value)
     assert "data/providers/harbor-ketamine-austin.yaml" in str(caught.value)
     assert path.read_bytes() == before
@@ -149,7 +149,7 @@ def test_commits_refuse_to_write_outside_the_providers_folder(
 ) -> None:
     plan = apply.Plan([apply.FileWrite(tmp_path / "elsewhere.yaml", "x: 1\n")], [])
     with pytest.raises(apply.UpdateError):
-        apply.commit(workspace, lambda: plan)
+        apply.commit(workspace, lambda: plan, after=None)
 
 
 def test_the_lock_keeps_two_commits_apart(workspace: Workspace) -> None:
