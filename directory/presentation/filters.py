@@ -31,4 +31,5 @@ FILTERS: dict[str, Callable[..., object]] = {
     "field_label": display.field_label,
     "day": display.day,
     "age": display.age,
+    "how_known": display.how_known,
 }

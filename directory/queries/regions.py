@@ -177,3 +177,10 @@ def get_region(db: sqlite3.Connection, code: str) -> RegionDetail | None:
 def region_names(db: sqlite3.Connection) -> dict[str, str]:
     """Code → name for every jurisdiction (a small table, read once per request at most)."""
     return {row[0]: row[1] for row in db.execute("SELECT code, name FROM jurisdictions")}
+
+
+def jurisdiction_rows(db: sqlite3.Connection) -> list[dict[str, Any]]:
+    """Every jurisdiction's code, name, kind, parent and currency, by name: the places the
+    forms offer."""
+    rows = db.execute("SELECT code, name, kind, parent, currency FROM jurisdictions ORDER BY name")
+    return [dict(row) for row in rows]

@@ -6,6 +6,9 @@
 'locations 2 > postal code'
 >>> age(dt.timedelta(days=3, hours=4)), age(dt.timedelta(minutes=5))
 ('3 days', '5 minutes')
+>>> how_known({"source_kind": "phone", "source_date": "2026-11-30"})
+'A phone call with the provider on 30 November 2026 (as the sender says)'
+
 """
 
 from __future__ import annotations
@@ -13,8 +16,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
+from directory.presentation.labels import format_date
+from directory.submissions.choices import SOURCE_KIND_PHRASES
 from directory.submissions.fields import as_text
 
 
@@ -40,6 +46,18 @@ def day(moment: dt.datetime | dt.date | None) -> str:
     if moment is None:
         return "unknown"
     return f"{moment.day} {moment:%B %Y}"
+
+
+def how_known(payload: Mapping[str, Any]) -> str | None:
+    """How the sender of a suggestion learned its facts, when not from a web page, in words:
+    "A phone call with the provider on 30 November 2026 (as the sender says)"."""
+    kind = payload.get("source_kind") or "web"
+    if kind == "web" or kind not in SOURCE_KIND_PHRASES:
+        return None
+    phrase = SOURCE_KIND_PHRASES[kind]
+    when = payload.get("source_date")
+    on = f" on {format_date(when)}" if when else ""
+    return f"{phrase[0].upper()}{phrase[1:]}{on} (as the sender says)"
 
 
 def age(span: dt.timedelta) -> str:

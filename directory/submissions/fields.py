@@ -18,6 +18,8 @@ from typing import Any
 from directory.dataset.build import TREATMENT_LABELS
 from directory.dataset.contact import region_of, to_e164
 from directory.dataset.models import TreatmentCode
+from directory.submissions import choices
+from directory.submissions.choices import Option
 from directory.submissions.diff import get_at, parse_path
 
 NUMBER_KEYS = frozenset({"min", "max", "latitude", "longitude"})
@@ -31,40 +33,51 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: The value the suggestion form uses for "something else; described in words".
 OTHER = "other"
 
-_TOP_LEVEL = (
-    ("name", "Name"),
-    ("organisation", "Organisation"),
-    ("status", "Status (active, temporarily_closed, closed)"),
-    ("website", "Website"),
-    ("phone", "Phone"),
-    ("accepting_new_patients", "Accepting new patients (yes, no, unknown)"),
-    ("payment_options", "Payment options (comma-separated)"),
-    ("telehealth_areas", "Telehealth areas (comma-separated codes such as US-TX)"),
-    ("screening.referral_required", "Referral required (yes, no, unknown)"),
+#: How a field's new value is entered: one of a list, several of a list, the names of places,
+#: or typed text of a kind (a browser then offers the right keyboard or checks).
+ENTRIES = ("choice", "choices", "places", "text", "area", "tel", "url", "number")
+
+_TOP_LEVEL: tuple[tuple[str, str, str, list[Option]], ...] = (
+    ("name", "Name", "text", []),
+    ("organisation", "Organisation", "text", []),
+    ("status", "Open or closed", "choice", choices.STATUS),
+    ("website", "Website", "url", []),
+    ("phone", "Phone", "tel", []),
+    ("accepting_new_patients", "Accepting new patients", "choice", choices.ANSWERS),
+    ("payment_options", "Ways to pay", "choices", choices.PAYMENTS),
+    ("telehealth_areas", "Where it treats by video", "places", []),
+    ("screening.referral_required", "Whether a referral is needed", "choice", choices.ANSWERS),
 )
 _LOCATION = (
-    ("label", "name of the site"),
-    ("street", "street"),
-    ("city", "city"),
-    ("postal_code", "postal code"),
-    ("region", "region code"),
+    ("label", "name of the site", "text"),
+    ("street", "street", "text"),
+    ("city", "city", "text"),
+    ("postal_code", "postal code", "text"),
 )
 _PRICE = (
-    ("min", "lowest price"),
-    ("max", "highest price"),
-    ("currency", "currency"),
-    ("unit", "price unit (per_session, per_initial_series, per_month)"),
-    ("includes", "what the price includes"),
+    ("min", "lowest price", "number"),
+    ("max", "highest price", "number"),
+    ("currency", "currency", "choice"),
+    ("unit", "what the price is for", "choice"),
+    ("includes", "what the price includes", "text"),
 )
 
 
 @dataclass(frozen=True)
 class FieldChoice:
-    """A field the public can suggest a new value for, with its current value as text."""
+    """A field the public can suggest a new value for: its label, its current value in plain
+    words, how a new value is entered (one of ``ENTRIES``) and the options to choose from."""
 
     path: str
     label: str
     current: str
+    entry: str = "text"
+    options: tuple[Option, ...] = ()
+
+    @property
+    def is_list(self) -> bool:
+        """Whether several options may be chosen at once."""
+        return self.entry == "choices"
 
 
 def last_key(path: str) -> str:
@@ -134,33 +147,63 @@ def yaml_value(key: str | int | None, value: Any) -> Any:
     return value
 
 
-def suggestible_fields(record: Mapping[str, Any]) -> list[FieldChoice]:
-    """The fields of ``record`` the suggestion form offers, in page order."""
-    return list(_choices(record))
+def suggestible_fields(
+    record: Mapping[str, Any], places: choices.Places | None = None
+) -> list[FieldChoice]:
+    """The fields of ``record`` the suggestion form offers, in page order, with the regions
+    and currencies of ``places`` to choose from."""
+    return list(_choices(record, places or choices.Places()))
 
 
-def _choices(record: Mapping[str, Any]) -> Iterator[FieldChoice]:
-    for path, label in _TOP_LEVEL:
-        yield FieldChoice(path, label, as_text(get_at(record, path)))
+def _choice(
+    record: Mapping[str, Any],
+    path: str,
+    label: str,
+    entry: str,
+    options: list[Option],
+    places: choices.Places,
+) -> FieldChoice:
+    value = get_at(record, path)
+    if entry == "choice" and value == "unknown":
+        current = ""  # shown as "not yet known", as every empty field is
+    elif entry == "choice" and value is not None:
+        current = choices.label_of(options, value)
+    elif entry == "choices" and isinstance(value, list):
+        current = ", ".join(choices.label_of(options, item) for item in value)
+    elif entry == "places" and isinstance(value, list):
+        current = places.describe(str(item) for item in value)
+    else:
+        current = as_text(value)
+    return FieldChoice(path, label, current, entry, tuple(options))
+
+
+def _choices(record: Mapping[str, Any], places: choices.Places) -> Iterator[FieldChoice]:
+    for path, label, entry, options in _TOP_LEVEL:
+        yield _choice(record, path, label, entry, options, places)
     locations = record.get("locations") or []
     for index, location in enumerate(locations):
-        place = location.get("city", "") if isinstance(location, Mapping) else ""
-        for key, label in _LOCATION:
+        if not isinstance(location, Mapping):
+            continue
+        where = f"Address {index + 1} ({location.get('city', '')})"
+        for key, label, entry in _LOCATION:
             path = f"locations[{index}].{key}"
-            yield FieldChoice(
-                path, f"Address {index + 1} ({place}): {label}", as_text(get_at(record, path))
-            )
+            yield _choice(record, path, f"{where}: {label}", entry, [], places)
+        regions = places.regions_of(location.get("country"))
+        if regions:  # a region is chosen from the country's list, never typed as a code
+            path = f"locations[{index}].region"
+            yield _choice(record, path, f"{where}: state or region", "choice", regions, places)
     treatments = record.get("treatments") or []
     for index, treatment in enumerate(treatments):
         if not isinstance(treatment, Mapping):
             continue
         name = _treatment_name(treatment.get("code"))
         path = f"treatments[{index}].notes"
-        yield FieldChoice(path, f"{name}: notes", as_text(get_at(record, path)))
+        yield _choice(record, path, f"{name}: notes", "area", [], places)
         if isinstance(treatment.get("price"), Mapping):
-            for key, label in _PRICE:
+            for key, label, entry in _PRICE:
                 path = f"treatments[{index}].price.{key}"
-                yield FieldChoice(path, f"{name}: {label}", as_text(get_at(record, path)))
+                options = {"currency": places.currencies, "unit": choices.UNITS}.get(key, [])
+                yield _choice(record, path, f"{name}: {label}", entry, options, places)
 
 
 def _treatment_name(code: Any) -> str:

@@ -35,6 +35,8 @@ KEPT_FORMAT_CHARACTERS = frozenset({"\u200c", "\u200d"})
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029]")
 
 MAX_URL = 2000
+#: An email address as a person types it: something, an at sign, a domain with a dot.
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 #: The name of the honeypot field: hidden from people, irresistible to form-filling bots.
 HONEYPOT = "fax_number"
 

@@ -17,8 +17,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from directory.dataset.codes import is_currency_code
 from directory.dataset.provenance import key_field_for
 from directory.submissions import newprovider, ratelimit, store
+from directory.submissions.choices import SOURCE_KIND_PHRASES, Places, code_of
 from directory.submissions.diff import FieldChange, changes_to_json, get_at, set_at
 from directory.submissions.fields import (
     OTHER,
@@ -28,9 +30,11 @@ from directory.submissions.fields import (
     suggestible_fields,
 )
 from directory.submissions.forms import (
+    EMAIL,
     HONEYPOT,
     Outcome,
     check_length,
+    check_url,
     clean,
     echo,
     provider_errors,
@@ -45,10 +49,15 @@ LIMITS = {
     "field": 200,
     "proposed": 2000,
     "explanation": 4000,
+    "source_kind": 10,
     "source_url": 2000,
-    "contact": 200,
+    "source_date": 10,
+    "contact_email": 200,
+    "contact_phone": 40,
 }
 SUGGESTION_FIELDS = tuple(LIMITS)
+#: The earliest year a call, email or visit given as a source may be from.
+EARLIEST_SOURCE_YEAR = 2000
 RATE_BUCKET = "submit"
 REFUSED = "This form could not be accepted. If you are a person, please leave hidden fields empty."
 LIMITED = "You have sent a lot of suggestions in the last hour. Please try again later."
@@ -64,6 +73,10 @@ class Target:
     hash: str
     fields: list[FieldChoice]
 
+    def field(self, path: str | None) -> FieldChoice | None:
+        """The suggestible field ``path``, or None."""
+        return next((choice for choice in self.fields if choice.path == path), None)
+
 
 def record_area(record: Mapping[str, Any]) -> str | None:
     """Where a record's provider works (its first site's region or country, else its first
@@ -75,8 +88,11 @@ def record_area(record: Mapping[str, Any]) -> str | None:
     return str(areas[0]) if areas else None
 
 
-def suggestion_target(workspace: Workspace, provider_id: str) -> Target | None:
-    """The listed provider ``provider_id`` with the fields one can suggest, or None."""
+def suggestion_target(
+    workspace: Workspace, provider_id: str, places: Places | None = None
+) -> Target | None:
+    """The listed provider ``provider_id`` with the fields one can suggest (regions and
+    currencies chosen from ``places``), or None."""
     try:
         record, digest = read_record(workspace.provider_file(provider_id))
     except (ValueError, OSError):
@@ -88,7 +104,7 @@ def suggestion_target(workspace: Workspace, provider_id: str) -> Target | None:
         name=str(record.get("name", provider_id)),
         record=record,
         hash=digest,
-        fields=suggestible_fields(record),
+        fields=suggestible_fields(record, places),
     )
 
 
@@ -110,20 +126,35 @@ def submit_suggestion(
     form: Mapping[str, str],
     client: str,
     today: dt.date | None = None,
+    getlist: Callable[[str], list[str]] | None = None,
+    places: Places | None = None,
 ) -> Outcome:
-    """Queue a suggested change to ``target``, or say what to fix (nothing is stored then)."""
-    values = echo(form, SUGGESTION_FIELDS)
+    """Queue a suggested change to ``target``, or say what to fix (nothing is stored then).
+
+    ``getlist`` gives every value of a posted name (several ticked options); ``places``
+    turns the names of places into their codes.
+    """
+    today = today or dt.date.today()
+    values: dict[str, Any] = echo(form, SUGGESTION_FIELDS)
+    ticked = [clean(item)[:100] for item in (getlist or _single(form))("proposed")][:20]
+    values["proposed_list"] = ticked
     refusal = _guarded(connection, workspace, form, client)
     if refusal is not None:
         status = 429 if refusal == LIMITED else 400
         return Outcome(status, errors={"": refusal}, values=values)
     cleaned = {name: clean(form.get(name), multiline=name == "explanation") for name in LIMITS}
-    errors = _suggestion_errors(cleaned)
+    errors = _suggestion_errors(cleaned, today)
     change: FieldChange | None = None
+    chosen = target.field(cleaned["field"])
     if "field" not in errors and cleaned["field"] != OTHER and "proposed" not in errors:
-        change, message = _proposed_change(workspace, target, cleaned, today or dt.date.today())
-        if message:
-            errors["proposed"] = message
+        if chosen is None:
+            errors["field"] = "choose one from the list, or “Something else”"
+        else:
+            entered, message = entered_value(chosen, cleaned["proposed"], ticked, places)
+            if message is None:
+                change, message = _proposed_change(workspace, target, chosen, entered, today)
+            if message:
+                errors["proposed"] = message
     if errors:
         return Outcome(400, errors=errors, values=values)
     labels = {choice.path: choice.label for choice in target.fields}
@@ -132,48 +163,109 @@ def submit_suggestion(
         "field_label": labels.get(cleaned["field"], "Something else"),
         "proposed": cleaned["proposed"],
         "explanation": cleaned["explanation"],
+        "source_kind": cleaned["source_kind"] or "web",
         "source_url": cleaned["source_url"],
+        "source_date": cleaned["source_date"],
         "provider_name": target.name,
     }
     proposal = {
         "changes": changes_to_json([change] if change else []),
         "base_hash": target.hash,
     }
-    ref = store.add(connection, "update", target.id, payload, proposal, cleaned["contact"] or None)
+    contact = " / ".join(filter(None, (cleaned["contact_email"], cleaned["contact_phone"])))
+    ref = store.add(connection, "update", target.id, payload, proposal, contact or None)
     log.info("suggestion %s queued for %s", ref, target.id)
     return Outcome(303, ref=ref, values=values)
 
 
-def _suggestion_errors(cleaned: Mapping[str, str]) -> dict[str, str]:
+def _single(form: Mapping[str, str]) -> Callable[[str], list[str]]:
+    def getlist(name: str) -> list[str]:
+        value = form.get(name)
+        return [value] if value else []
+
+    return getlist
+
+
+def _suggestion_errors(cleaned: Mapping[str, str], today: dt.date) -> dict[str, str]:
     errors = {}
     for name, limit in LIMITS.items():
         message = check_length(cleaned[name], limit)
         if message:
             errors[name] = message
     if not cleaned["field"]:
-        errors.setdefault("field", "choose what is wrong, or 'Something else'")
+        errors.setdefault("field", "choose one from the list, or “Something else”")
     if not cleaned["explanation"]:
-        errors.setdefault("explanation", "tell us what is wrong")
+        errors.setdefault("explanation", "say in a few words what has changed")
     if cleaned["field"] == OTHER and not cleaned["proposed"]:
         errors.setdefault("proposed", "tell us what it should say")
-    require_url(
-        errors,
-        "source_url",
-        cleaned["source_url"],
-        "give the web address where you read the correct facts",
-    )
+    _source_errors(cleaned, errors, today)
+    email = cleaned["contact_email"]
+    if email and "contact_email" not in errors and not EMAIL.fullmatch(email):
+        errors["contact_email"] = "this does not look like an email, such as name@example.org"
     return errors
 
 
+def _source_errors(cleaned: Mapping[str, str], errors: dict[str, str], today: dt.date) -> None:
+    """How the sender learned the facts: the page's address, or the day they were told."""
+    kind = cleaned["source_kind"] or "web"
+    if kind not in SOURCE_KIND_PHRASES:
+        errors.setdefault("source_kind", "choose one of the four")
+        return
+    if kind == "web":
+        require_url(errors, "source_url", cleaned["source_url"], "give the address of the page")
+    elif cleaned["source_url"] and "source_url" not in errors:
+        message = check_url(cleaned["source_url"])
+        if message:
+            errors["source_url"] = message
+    text = cleaned["source_date"]
+    if not text:
+        if kind != "web":
+            errors.setdefault("source_date", "give the day of the call, email or visit")
+        return
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        errors.setdefault("source_date", "enter a day such as 2026-03-01")
+        return
+    if day > today:
+        errors.setdefault("source_date", "this is in the future")
+    elif day.year < EARLIEST_SOURCE_YEAR:
+        errors.setdefault("source_date", f"give a day in {EARLIEST_SOURCE_YEAR} or later")
+
+
+def entered_value(
+    chosen: FieldChoice, text: str, ticked: list[str], places: Places | None
+) -> tuple[str, str | None]:
+    """What was entered for ``chosen`` as the text :func:`coerce_value` reads (codes, comma-
+    separated for lists), or a message: a choice must be one of its options, a place one the
+    directory covers."""
+    if chosen.entry == "choice" and text:
+        code = code_of(chosen.options, text)
+        if code is None and last_key(chosen.path) == "currency" and is_currency_code(text.upper()):
+            code = text.upper()
+        return (code, None) if code is not None else ("", "choose one of the options in the list")
+    if chosen.entry == "choices":
+        items = [item for entry in (ticked or [text]) for item in entry.split(",") if item.strip()]
+        picked = [code_of(chosen.options, item) for item in items]
+        if any(code is None for code in picked):
+            return "", "choose from the options in the list"
+        return ", ".join(code for code in picked if code), None
+    if chosen.entry == "places" and text:
+        codes, unknown = (places or Places()).resolve(text)
+        if unknown:
+            words = ", ".join(f"“{word}”" for word in unknown)
+            return "", f"the directory has no place called {words}"
+        return ", ".join(codes), None
+    return text, None
+
+
 def _proposed_change(
-    workspace: Workspace, target: Target, cleaned: Mapping[str, str], today: dt.date
+    workspace: Workspace, target: Target, chosen: FieldChoice, entered: str, today: dt.date
 ) -> tuple[FieldChange | None, str | None]:
-    path = cleaned["field"]
-    if path not in {choice.path for choice in target.fields}:
-        return None, "choose one of the fields in the list"
+    path = chosen.path
     current = get_at(target.record, path)
     try:
-        value = coerce_value(path, cleaned["proposed"], current)
+        value = coerce_value(path, entered, current)
     except ValueError as exc:
         return None, str(exc)
     if value == current:
@@ -220,8 +312,10 @@ def submit_new_provider(
     getlist: Callable[[str], list[str]],
     client: str,
     today: dt.date | None = None,
+    places: Places | None = None,
 ) -> Outcome:
-    """Queue a proposed new provider, or say what to fix (nothing is stored then)."""
+    """Queue a proposed new provider, or say what to fix (nothing is stored then); its
+    country, region and telehealth places are checked against ``places``."""
     values: dict[str, Any] = echo(form, newprovider.TEXT_FIELDS)
     for name in newprovider.LIST_FIELDS:
         values[name] = [clean(item)[:100] for item in getlist(name)][:20]
@@ -229,7 +323,7 @@ def submit_new_provider(
     if refusal is not None:
         status = 429 if refusal == LIMITED else 400
         return Outcome(status, errors={"": refusal}, values=values)
-    built = newprovider.build(workspace, form, getlist, today or dt.date.today())
+    built = newprovider.build(workspace, form, getlist, today or dt.date.today(), places)
     if built.errors:
         return Outcome(400, errors=built.errors, values=values)
     record = built.record

@@ -18,12 +18,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from directory.dataset.build import TREATMENT_LABELS
 from directory.dataset.contact import to_e164
 from directory.dataset.models import PaymentOption, TreatmentCode
-from directory.presentation.labels import PAYMENT_LABELS
+from directory.submissions import choices
+from directory.submissions.choices import Places
 from directory.submissions.diff import plain
 from directory.submissions.forms import (
+    EMAIL,
     check_length,
     check_url,
     clean,
@@ -56,7 +57,8 @@ TEXT_LIMITS = {
     "notes": 4000,
     "source_url": 2000,
     "source_title": 300,
-    "contact": 200,
+    "contact_email": 200,
+    "contact_phone": 40,
 }
 TEXT_FIELDS = tuple(TEXT_LIMITS)
 LIST_FIELDS = ("treatments", "payment_options")
@@ -83,22 +85,17 @@ class Built:
     contact: str = ""
 
 
-def choices() -> dict[str, list[tuple[str, str]]]:
-    """The options of the form's lists, as (value, label) pairs."""
+def form_choices(places: Places) -> dict[str, Any]:
+    """The options of the form's lists, as (value, label) pairs; regions grouped by country."""
     return {
-        "treatments": [(code.value, TREATMENT_LABELS[code]) for code in TreatmentCode],
-        "payment_options": [(option.value, PAYMENT_LABELS[option]) for option in PaymentOption],
-        "status": [
-            ("active", "Open"),
-            ("temporarily_closed", "Temporarily closed"),
-            ("closed", "Closed"),
-        ],
-        "answers": [("unknown", "Don't know"), ("yes", "Yes"), ("no", "No")],
-        "units": [
-            ("per_session", "per session"),
-            ("per_initial_series", "per initial series"),
-            ("per_month", "per month"),
-        ],
+        "treatments": choices.TREATMENTS,
+        "payment_options": choices.PAYMENTS,
+        "status": choices.STATUS,
+        "answers": choices.ANSWERS,
+        "units": choices.UNITS,
+        "countries": places.countries,
+        "region_groups": places.region_groups(),
+        "currencies": places.currencies,
     }
 
 
@@ -135,29 +132,30 @@ def _form_field(path: str) -> str:
     return ""
 
 
-def _codes(text: str) -> list[str]:
-    return [code.strip().upper() for code in re.split(r"[,\s]+", text) if code.strip()]
-
-
 def build(
     workspace: Workspace,
     form: Mapping[str, str],
     getlist: Callable[[str], list[str]],
     today: dt.date,
+    places: Places | None = None,
 ) -> Built:
-    """Build and check the record the form describes."""
+    """Build and check the record the form describes (places named in words are looked up
+    in ``places``)."""
+    places = places or Places()
     text = {name: clean(form.get(name), multiline=name == "notes") for name in TEXT_LIMITS}
     lists = {name: [clean(item) for item in getlist(name)][:50] for name in LIST_FIELDS}
-    built = Built(cleaned={**{k: v for k, v in text.items() if k != "contact"}, **lists})
-    built.contact = text["contact"]
+    private = {"contact_email", "contact_phone"}
+    built = Built(cleaned={**{k: v for k, v in text.items() if k not in private}, **lists})
+    built.contact = " / ".join(filter(None, (text["contact_email"], text["contact_phone"])))
     for name, limit in TEXT_LIMITS.items():
         message = check_length(text[name], limit)
         if message:
             built.errors[name] = message
-    _require(built, text, lists)
+    _require(built, text, lists, places)
     if built.errors:
         return built
-    record = _record(workspace, text, lists, today, built)
+    areas, _ = places.resolve(text["telehealth_areas"])
+    record = _record(workspace, text, lists, today, areas)
     for path, message in provider_errors(record, today):
         built.errors.setdefault(_form_field(path), message)
     _check_jurisdictions(workspace, record, built)
@@ -165,10 +163,16 @@ def build(
     return built
 
 
-def _require(built: Built, text: Mapping[str, str], lists: Mapping[str, list[str]]) -> None:
+def _require(
+    built: Built, text: Mapping[str, str], lists: Mapping[str, list[str]], places: Places
+) -> None:
     errors = built.errors
+    _require_place(errors, text, places)
+    email = text["contact_email"]
+    if email and "contact_email" not in errors and not EMAIL.fullmatch(email):
+        errors["contact_email"] = "this does not look like an email, such as name@example.org"
     if not text["name"]:
-        errors.setdefault("name", "give the provider's name")
+        errors.setdefault("name", "give it as the provider writes it")
     require_url(
         errors, "source_url", text["source_url"], "give the web address where you read these facts"
     )
@@ -191,17 +195,15 @@ def _require(built: Built, text: Mapping[str, str], lists: Mapping[str, list[str
         errors.setdefault("payment_options", "choose payment options from the list")
     has_place = any(text[name] for name in _LOCATION_FIELDS)
     if has_place and not text["city"]:
-        errors.setdefault("city", "give the city of the address")
+        errors.setdefault("city", "needed when there is an address")
     if has_place and not text["country"]:
-        errors.setdefault("country", "give the country as a two-letter code, such as US")
+        errors.setdefault("country", "choose one from the list for the address")
     if not has_place and not text["telehealth_areas"]:
-        errors.setdefault("city", "give an address, or the areas it treats by telehealth")
+        errors.setdefault("city", "give an address, or the places it treats by video")
     if any(text[name] for name in _PRICE_FIELDS):
         for name in _PRICE_FIELDS:
             if not text[name]:
-                errors.setdefault(
-                    name, "a price needs a lowest and highest amount, currency and unit"
-                )
+                errors.setdefault(name, "needed for a price")
         if text["price_treatment"] not in lists["treatments"]:
             errors.setdefault("price_treatment", "choose one of the treatments you ticked")
         for name in ("price_min", "price_max"):
@@ -209,12 +211,30 @@ def _require(built: Built, text: Mapping[str, str], lists: Mapping[str, list[str
                 errors.setdefault(name, "enter an amount such as 450")
 
 
+def _require_place(errors: dict[str, str], text: Mapping[str, str], places: Places) -> None:
+    """The country and region must come from the lists, the region from the chosen country's,
+    and every place it treats by video must be one the directory covers."""
+    country, region = text["country"].upper(), text["region"].upper()
+    if country and country not in dict(places.countries):
+        errors.setdefault("country", "choose a country from the list")
+    elif region:
+        if "-" not in region and country:
+            region = f"{country}-{region}"
+        if region not in dict(places.regions_of(country)):
+            errors.setdefault("region", "choose a state or region of the country you chose")
+    if text["telehealth_areas"]:
+        _, unknown = places.resolve(text["telehealth_areas"])
+        if unknown:
+            words = ", ".join(f"“{word}”" for word in unknown)
+            errors.setdefault("telehealth_areas", f"the directory has no place called {words}")
+
+
 def _record(
     workspace: Workspace,
     text: Mapping[str, str],
     lists: Mapping[str, list[str]],
     today: dt.date,
-    built: Built,
+    areas: list[str],
 ) -> dict[str, Any]:
     source: dict[str, Any] = {"key": SUBMITTED_KEY, "kind": "other", "url": text["source_url"]}
     if text["source_title"]:
@@ -233,7 +253,7 @@ def _record(
     if text["phone"]:
         record["phone"] = to_e164(text["phone"], text["country"])
     record["locations"] = [_location(text)] if text["city"] or text["country"] else []
-    record["telehealth_areas"] = _codes(text["telehealth_areas"])
+    record["telehealth_areas"] = areas
     record["treatments"] = [_treatment(code, text, today) for code in lists["treatments"]]
     record["payment_options"] = lists["payment_options"]
     record["accepting_new_patients"] = text["accepting_new_patients"] or "unknown"

@@ -4,12 +4,19 @@ page a reference number leads to. Each view hands the form to ``submissions.inta
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from directory import auth
+from directory.db import get_db
+from directory.queries.regions import jurisdiction_rows
 from directory.review_queue import current_workspace, get_queue
 from directory.submissions import intake, newprovider, store
+from directory.submissions.choices import SOURCE_KINDS, Places
+from directory.submissions.diff import get_at
 from directory.submissions.fields import OTHER
 from directory.submissions.forms import HONEYPOT
 
@@ -24,30 +31,61 @@ Page = str | tuple[str, int] | BaseResponse
 def suggest(provider_id: str) -> Page:
     """Suggest a correction to one field of a listed provider."""
     workspace = current_workspace()
-    target = intake.suggestion_target(workspace, provider_id)
+    places = _places()
+    target = intake.suggestion_target(workspace, provider_id, places)
     if target is None:
         abort(404)
     if request.method == "GET":
-        return _suggest_page(target, {"field": request.args.get("field", "")[:200]}, {})
+        return _suggest_page(target, _first_values(target, request.args.get("field", "")), {})
     connection = get_queue()
     outcome = intake.submit_suggestion(
-        connection, workspace, target, request.form, auth.client_id()
+        connection,
+        workspace,
+        target,
+        request.form,
+        auth.client_id(),
+        getlist=request.form.getlist,
+        places=places,
     )
     if outcome.ref is not None:
         return redirect(url_for("submit.status", ref=outcome.ref, sent=1), code=303)
     return _suggest_page(target, outcome.values, outcome.errors), outcome.status
 
 
-def _suggest_page(target: intake.Target, values: dict[str, str], errors: dict[str, str]) -> str:
+def _places() -> Places:
+    return Places.from_rows(jurisdiction_rows(get_db()))
+
+
+def _first_values(target: intake.Target, path: str) -> dict[str, Any]:
+    """The form's starting values: the chosen detail, and its current choices ticked."""
+    values: dict[str, Any] = {"field": path[:200], "source_kind": "web"}
+    chosen = target.field(path)
+    if chosen is not None and chosen.entry in {"choice", "choices"}:
+        current = get_at(target.record, chosen.path)
+        if isinstance(current, list):
+            values["proposed_list"] = [str(item) for item in current]
+        elif current is not None:
+            values["proposed"] = str(current)
+    return values
+
+
+def _suggest_page(target: intake.Target, values: dict[str, Any], errors: dict[str, str]) -> str:
+    path = values.get("field")
     return render_template(
         "submit/suggest.html",
         crisis_country=intake.record_area(target.record),
         target=target,
+        chosen=target.field(path),
+        other_chosen=path == OTHER,
+        field_options=[(choice.path, choice.label) for choice in target.fields]
+        + [(OTHER, "Something else")],
         values=values,
         errors=errors,
         other=OTHER,
         honeypot=HONEYPOT,
         limits=intake.LIMITS,
+        source_kinds=SOURCE_KINDS,
+        today=dt.date.today().isoformat(),
     )
 
 
@@ -60,7 +98,12 @@ def new_provider() -> Page:
     workspace = current_workspace()
     connection = get_queue()
     outcome = intake.submit_new_provider(
-        connection, workspace, request.form, request.form.getlist, auth.client_id()
+        connection,
+        workspace,
+        request.form,
+        request.form.getlist,
+        auth.client_id(),
+        places=_places(),
     )
     if outcome.ref is not None:
         return redirect(url_for("submit.status", ref=outcome.ref, sent=1), code=303)
@@ -74,7 +117,7 @@ def _new_page(values: dict[str, object], errors: dict[str, str]) -> str:
         errors=errors,
         honeypot=HONEYPOT,
         limits=newprovider.TEXT_LIMITS,
-        choices=newprovider.choices(),
+        choices=newprovider.form_choices(_places()),
     )
 
 

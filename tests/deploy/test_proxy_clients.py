@@ -59,7 +59,7 @@ class Visitor:
 
     def suggest(self, name: str, headers: dict[str, str] | None = None) -> int:
         """Send one suggestion; the status of the answer (after the redirect)."""
-        form = self.opener.open(self.base + SUGGEST, timeout=10).read().decode()
+        form = self.opener.open(self.base + SUGGEST + "?field=name", timeout=10).read().decode()
         match = _TOKEN.search(form)
         assert match, "the form has no CSRF token"
         body = urllib.parse.urlencode(

@@ -62,7 +62,7 @@ class Client:
     def submit(self) -> None:
         provider = self.rng.choice(PROVIDERS)
         url = f"/providers/{provider}/suggest"
-        form = TOKEN.search(self.get(url, "submission form"))
+        form = TOKEN.search(self.get(url + "?field=other", "submission form"))
         if not form:
             self.errors.append(f"no CSRF token on {url}")
             return

@@ -36,7 +36,7 @@ def suggestion(**overrides: Any) -> dict[str, Any]:
         "proposed": "+15125550199",
         "explanation": "The clinic changed its number in January.",
         "source_url": "https://clinic.example.org/contact",
-        "contact": "person@example.com",
+        "contact_email": "person@example.com",
     }
     form.update(overrides)
     return form
@@ -65,15 +65,17 @@ def new_provider_form(**overrides: Any) -> dict[str, Any]:
         "referral_required": "unknown",
         "source_url": "https://lakeside.example.org/pricing",
         "source_title": "Pricing",
-        "contact": "someone@example.com",
+        "contact_email": "someone@example.com",
     }
     form.update(overrides)
     return form
 
 
 def post_form(client: FlaskClient, url: str, data: dict[str, Any]) -> TestResponse:
-    """GET ``url`` for its CSRF token, then POST ``data`` with it."""
-    token = csrf_from(client.get(url))
+    """GET ``url`` for its CSRF token, then POST ``data`` with it (a suggestion form is opened
+    past its first step, which only asks which detail)."""
+    opened = {"field": "other"} if url.endswith("/suggest") else None
+    token = csrf_from(client.get(url, query_string=opened))
     return client.post(url, data={**data, "csrf_token": token})
 
 

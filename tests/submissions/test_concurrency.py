@@ -50,7 +50,7 @@ def _send(base: str, number: int) -> str:
         urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
     )
     url = base + "/providers/harbor-ketamine-austin/suggest"
-    with opener.open(url, timeout=REQUEST_TIMEOUT) as response:
+    with opener.open(url + "?field=other", timeout=REQUEST_TIMEOUT) as response:
         match = TOKEN.search(response.read().decode("utf-8"))
     assert match, "no CSRF token"
     form = suggestion(field="other", proposed=f"Suggestion number {number}")

@@ -96,7 +96,7 @@ def test_rules_fall_back_to_the_country(client: FlaskClient) -> None:
 
 
 def test_the_status_page_of_a_suggestion_shows_the_countrys_lines(client: FlaskClient) -> None:
-    page = client.get("/providers/berlin-clinic/suggest")
+    page = client.get("/providers/berlin-clinic/suggest?field=name")
     form = suggestion(field="name", proposed="Berlin Clinic Mitte", csrf_token=csrf_from(page))
     sent = client.post("/providers/berlin-clinic/suggest", data=form)
     assert sent.status_code == 303, sent.get_data(as_text=True)[:500]

@@ -33,13 +33,25 @@ HOSTILE = [
 
 
 def _post(client: FlaskClient, url: str, data: dict[str, object]) -> tuple[int, str]:
-    token = csrf_from(client.get(url))
+    token = csrf_from(client.get(url, query_string={"field": "other"} if url == SUGGEST else None))
     response = client.post(url, data={**data, "csrf_token": token})
     return response.status_code, response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("value", HOSTILE, ids=range(len(HOSTILE)))
-@pytest.mark.parametrize("field", ["field", "proposed", "explanation", "source_url", "contact"])
+@pytest.mark.parametrize(
+    "field",
+    [
+        "field",
+        "proposed",
+        "explanation",
+        "source_kind",
+        "source_url",
+        "source_date",
+        "contact_email",
+        "contact_phone",
+    ],
+)
 def test_suggestion_form_survives_hostile_values(
     client: FlaskClient, field: str, value: str
 ) -> None:
@@ -83,7 +95,7 @@ def test_markup_in_an_accepted_suggestion_is_escaped_everywhere(
     status, _ = _post(
         client,
         SUGGEST,
-        suggestion(field="other", proposed=MARKUP, explanation=MARKUP, contact=MARKUP),
+        suggestion(field="other", proposed=MARKUP, explanation=MARKUP, contact_phone=MARKUP[:40]),
     )
     assert status == 303
     [queued] = pending(queue_path)
@@ -108,7 +120,7 @@ def test_nul_bytes_never_reach_the_queue(client: FlaskClient, queue_path: Path) 
 
 
 def test_repeated_and_missing_fields_are_handled(client: FlaskClient, queue_path: Path) -> None:
-    token = csrf_from(client.get(SUGGEST))
+    token = csrf_from(client.get(SUGGEST, query_string={"field": "other"}))
     response = client.post(SUGGEST, data={"csrf_token": token})
     assert response.status_code == 400
     response = client.post(
@@ -119,7 +131,7 @@ def test_repeated_and_missing_fields_are_handled(client: FlaskClient, queue_path
 
 
 def test_undecodable_bytes_are_handled(client: FlaskClient) -> None:
-    token = csrf_from(client.get(SUGGEST))
+    token = csrf_from(client.get(SUGGEST, query_string={"field": "other"}))
     body = b"csrf_token=" + token.encode() + b"&explanation=%FF%FE%00&field=phone&proposed=%C3"
     response = client.post(SUGGEST, data=body, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 400

@@ -20,6 +20,8 @@ from tests.submissions.conftest import pending
 from tests.submissions.helpers import csrf_from, new_provider_form, post_form, suggestion
 
 SUGGEST = "/providers/harbor-ketamine-austin/suggest"
+#: The suggestion form opened at a detail (its first step only asks which detail).
+SUGGEST_FORM = SUGGEST + "?field=phone"
 NEW = "/providers/new"
 
 
@@ -30,7 +32,7 @@ def test_provider_page_links_to_suggest_and_history(client: FlaskClient) -> None
     assert 'href="/providers/new"' in page
 
 
-@pytest.mark.parametrize("url", [SUGGEST, NEW])
+@pytest.mark.parametrize("url", [SUGGEST_FORM, NEW])
 def test_forms_carry_a_csrf_token_and_a_honeypot(client: FlaskClient, url: str) -> None:
     response = client.get(url)
     assert response.status_code == 200
@@ -57,8 +59,8 @@ def test_a_post_without_this_sessions_token_is_refused(
 def test_a_token_from_another_session_is_refused(
     app: Flask, client: FlaskClient, queue_path: Path
 ) -> None:
-    token = csrf_from(app.test_client().get(SUGGEST))
-    client.get(SUGGEST)
+    token = csrf_from(app.test_client().get(SUGGEST_FORM))
+    client.get(SUGGEST_FORM)
     response = client.post(SUGGEST, data={**suggestion(), "csrf_token": token})
     assert response.status_code == 400
     assert pending(queue_path) == []
@@ -114,20 +116,29 @@ def test_a_valid_new_provider_is_queued(client: FlaskClient, queue_path: Path) -
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"explanation": ""}, "explanation", "tell us what is wrong"),
-        ({"source_url": ""}, "source_url", "web address where you read"),
+        ({"explanation": ""}, "explanation", "say in a few words"),
+        ({"source_url": ""}, "source_url", "give the address of the page"),
         ({"source_url": "javascript:alert(1)"}, "source_url", "starting with http"),
-        ({"field": ""}, "field", "choose what is wrong"),
-        ({"field": "sources[0].url"}, "proposed", "choose one of the fields"),
-        ({"field": "status", "proposed": "open"}, "proposed", "Input should be"),
+        ({"field": ""}, "field", "choose one from the list"),
+        ({"field": "sources[0].url"}, "field", "choose one from the list"),
+        ({"field": "status", "proposed": "shut"}, "proposed", "choose one of the options"),
         ({"field": "treatments[0].price.max", "proposed": "lots"}, "proposed", "enter a number"),
         ({"field": "treatments[0].price.max", "proposed": "100"}, "proposed", "above maximum"),
-        ({"field": "treatments[0].price.currency", "proposed": "XYZ"}, "proposed", "ISO 4217"),
-        ({"field": "telehealth_areas", "proposed": "US-FL"}, "proposed", "does not cover US-FL"),
+        (
+            {"field": "treatments[0].price.currency", "proposed": "XYZ"},
+            "proposed",
+            "one of the options",
+        ),
+        ({"field": "telehealth_areas", "proposed": "US-FL"}, "proposed", "no place called"),
         ({"field": "phone", "proposed": "+15125550100"}, "proposed", "already says"),
         ({"field": "other", "proposed": ""}, "proposed", "what it should say"),
         ({"explanation": "x" * 4001}, "explanation", "too long"),
-        ({"contact": "c" * 201}, "contact", "too long"),
+        ({"contact_email": "c" * 201}, "contact_email", "too long"),
+        ({"contact_email": "not an address"}, "contact_email", "does not look like an email"),
+        ({"source_kind": "phone", "source_url": ""}, "source_date", "day of the call"),
+        ({"source_kind": "rumour"}, "source_kind", "one of the four"),
+        ({"source_kind": "visit", "source_date": "2999-01-01"}, "source_date", "in the future"),
+        ({"source_date": "yesterday"}, "source_date", "enter a day"),
     ],
 )
 def test_an_invalid_suggestion_gets_an_inline_message_and_is_not_stored(
@@ -145,24 +156,26 @@ def test_an_invalid_suggestion_gets_an_inline_message_and_is_not_stored(
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"name": ""}, "name", "give the provider"),
+        ({"name": ""}, "name", "give it as the provider writes it"),
         ({"source_url": ""}, "source_url", "web address"),
         ({"website": "ftp://x.example.org"}, "website", "http"),
         ({"treatments": []}, "treatments", "tick at least one"),
         ({"treatments": ["magic"]}, "treatments", "choose treatments"),
-        ({"country": ""}, "country", "two-letter"),
-        ({"country": "ZZ"}, "country", "unknown ISO 3166-1"),
-        ({"country": "FR", "region": ""}, "country", "does not cover FR"),
+        ({"country": ""}, "country", "choose one from the list for the address"),
+        ({"country": "ZZ"}, "country", "choose a country from the list"),
+        ({"country": "FR", "region": ""}, "country", "choose a country from the list"),
+        ({"country": "CA", "region": "TX"}, "region", "of the country you chose"),
+        ({"telehealth_areas": "US-TX, Atlantis"}, "telehealth_areas", "no place called “Atlantis”"),
         ({"price_max": "100"}, "price_max", "above maximum"),
         ({"price_min": "cheap"}, "price_min", "an amount"),
-        ({"price_currency": ""}, "price_currency", "a price needs"),
+        ({"price_currency": ""}, "price_currency", "needed for a price"),
         ({"price_treatment": "oral_sublingual"}, "price_treatment", "one of the treatments"),
         ({"status": "gone"}, "status", "Input should be"),
         ({"phone": "1" * 41}, "phone", "too long"),
         (
             {"street": "", "city": "", "postal_code": "", "region": "", "country": ""},
             "city",
-            "or the areas it treats by telehealth",
+            "or the places it treats by video",
         ),
     ],
 )
@@ -204,7 +217,7 @@ def test_the_rate_limit_applies_per_client(app_config: dict[str, Any], queue_pat
         codes = [post_form(one, SUGGEST, suggestion()).status_code for _ in range(3)]
         assert codes == [303, 303, 429]
         other = app.test_client()
-        token = csrf_from(other.get(SUGGEST))
+        token = csrf_from(other.get(SUGGEST_FORM))
         elsewhere = other.post(
             SUGGEST,
             data={**suggestion(), "csrf_token": token},
@@ -222,7 +235,7 @@ def test_the_rate_limit_never_stores_an_address(
     app = create_app(app_config)
     try:
         client = app.test_client()
-        token = csrf_from(client.get(SUGGEST))
+        token = csrf_from(client.get(SUGGEST_FORM))
         client.post(
             SUGGEST,
             data={**suggestion(), "csrf_token": token},
@@ -236,7 +249,7 @@ def test_the_rate_limit_never_stores_an_address(
 
 
 def test_an_oversized_post_is_refused(client: FlaskClient, queue_path: Path) -> None:
-    token = csrf_from(client.get(SUGGEST))
+    token = csrf_from(client.get(SUGGEST_FORM))
     response = client.post(
         SUGGEST, data={**suggestion(explanation="x" * 400_000), "csrf_token": token}
     )
