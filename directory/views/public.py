@@ -28,7 +28,7 @@ from directory.content import about as about_content
 from directory.dataset.codes import is_jurisdiction_code
 from directory.dataset.models import slug_is_valid
 from directory.db import get_db
-from directory.presentation import labels
+from directory.presentation import labels, provider_page
 from directory.presentation.summaries import result_summary
 from directory.queries.meta import dataset_info
 from directory.queries.providers import ProviderDetail, get_provider, listed_provider_ids
@@ -152,11 +152,22 @@ def providers() -> tuple[str, int] | str:
         telehealth_area=names.get(area) if area else None,
         map_url=map_url(finding.params),
         crisis_country=area,
+        origin=_origin_args(finding),
         wider=wider_searches(finding),
         filter_notes=filter_notes(finding.params, db),
         **pager(finding, lambda page: page_url(finding.params, page)),
         **form_context(values),
     )
+
+
+def _origin_args(finding: Finding) -> dict[str, str]:
+    """What a result's link carries so its page can say how far it is: the searched point,
+    rounded to about a kilometre, and the unit."""
+    place = finding.place
+    if place is None:
+        return {}
+    point = provider_page.origin_text(place.latitude, place.longitude)
+    return {"from": point, "unit": finding.params.unit}
 
 
 def filter_notes(params: SearchParams, db: sqlite3.Connection) -> list[str]:
@@ -207,9 +218,13 @@ def provider(provider_id: str) -> str:
     today = dt.date.today()
     stale_after = int(current_app.config["STALE_AFTER_DAYS"])
     canonical = url_for("public.provider", provider_id=detail.id, _external=True)
+    origin = provider_page.origin_from(request.args.get("from"))
     return render_template(
         "public/provider.html",
         provider=detail,
+        nearest=provider_page.nearest_site(detail.locations, origin) if origin else None,
+        unit="mi" if request.args.get("unit") == "mi" else "km",
+        unknown=provider_page.unknown_facts(detail),
         region=region,
         region_names=region_names(db),
         stale=labels.is_stale(detail.last_verified_date, today, stale_after),

@@ -382,7 +382,6 @@ def test_provider_page_sections(site_client: FlaskClient) -> None:
         "Contact",
         "Address",
         "Quality signals",
-        "Screening and referral",
         "Rules that apply in US-TX",
         "Sources",
         "Verification",
@@ -421,21 +420,23 @@ def test_no_banner_on_real_records(real_client: FlaskClient) -> None:
     assert 'content="noindex"' not in html
 
 
-def test_missing_fields_say_unknown(site_client: FlaskClient) -> None:
+def test_missing_fields_are_named_once_as_not_yet_known(site_client: FlaskClient) -> None:
     html = get_text(site_client, "/providers/round-rock-ketamine")
-    for label in ("Street", "Postal code", "Price includes"):
-        assert f"<dt>{label}</dt><dd>unknown</dd>" in html
-    assert "Organisation: unknown" in html
-    assert "<dt>Referral required</dt><dd>Unknown</dd>" in html
-    quality = html.split('id="quality-heading"')[1].split("</section>")[0]
-    assert "<p>unknown</p>" in quality
-    assert "<dd></dd>" not in html
+    line = html.split('class="unknown-line"', 1)[1].split("</p>", 1)[0]
+    for missing in ("street address", "whether a referral is needed", "quality signals"):
+        assert missing in line
+    for label in ("Street", "Postal code", "Price includes", "Referral required"):
+        assert f"<dt>{label}</dt>" not in html
+    assert "Organisation:" not in html and 'id="quality-heading"' not in html
+    assert "<dd></dd>" not in html and ">unknown<" not in html
 
 
-def test_unpriced_treatment_says_unknown(site_client: FlaskClient) -> None:
+def test_unpriced_treatment_is_named_in_the_line(site_client: FlaskClient) -> None:
     html = get_text(site_client, "/providers/austin-harbor-infusions")
     card = html.split("<h3>Esketamine nasal spray (Spravato)</h3>")[1].split("</li>")[0]
-    assert "<dt>Price</dt><dd>unknown</dd>" in card
+    assert "<dt>Price</dt>" not in card
+    line = html.split('class="unknown-line"', 1)[1].split("</p>", 1)[0]
+    assert "price of Esketamine nasal spray (Spravato)" in line
     assert "Esketamine nasal spray (Spravato): price unknown" in get_text(
         site_client, "/providers?near=Austin"
     )
