@@ -15,7 +15,7 @@ def result_summary(finding: Finding, names: Mapping[str, str], *, as_list: bool)
     count = labels.plural(finding.result.total, "provider")
     alphabetically = ", listed alphabetically" if as_list else ""
     if params.bbox is not None:
-        return f"{count} in the map area"
+        return f"{count} in the map area{alphabetically} (an area search gives no distances)"
     region = names.get(params.region, params.region) if params.region else None
     if region and place is not None and place.precision == "region":
         return f"{count} in {region}{alphabetically}"

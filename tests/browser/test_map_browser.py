@@ -166,11 +166,12 @@ def test_search_this_area(page: Page, browser_app: Flask, live_server: str) -> N
     page.wait_for_url("**/map?*bbox=*")
     wait_until_drawn(page)
     params = {name: values[0] for name, values in parse_qs(urlsplit(page.url).query).items()}
-    assert params["near"] == AUSTIN and "bbox" in params
+    # The area replaces the circle: no old place or radius left to contradict it.
+    assert "bbox" in params and "near" not in params and "radius" not in params
     total = api_total(browser_app, live_server, params)
     assert drawn_count(page) == total
     assert total < api_total(browser_app, live_server, {"near": AUSTIN, "radius": "400"})
-    assert "in the map area" in page.inner_text("main")
+    assert "in the map area (an area search gives no distances)" in page.inner_text("main")
 
 
 def test_treatment_filter(page: Page, live_server: str) -> None:

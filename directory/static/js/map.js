@@ -430,6 +430,8 @@
       button.hidden = true;
       button.addEventListener("click", () => {
         const params = new URLSearchParams(config.searchArgs);
+        // An area has no centre: the old place and radius would only contradict it.
+        for (const name of ["near", "radius", "page"]) params.delete(name);
         params.set("bbox", visibleBox());
         window.location.assign(config.mapUrl + "?" + params.toString());
       });
