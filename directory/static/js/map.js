@@ -309,7 +309,12 @@
   }
 
   function showPopup(latlng, content) {
-    return L.popup({ maxWidth: 320, autoPanPadding: [24, 24], offset: [0, -4] }).setLatLng(latlng).setContent(content).openOn(map);
+    // Never wider than the map less a margin, so a popup fits a 390 px phone.
+    const width = Math.max(160, Math.min(320, map.getSize().x - 72));
+    return L.popup({ maxWidth: width, minWidth: Math.min(200, width), autoPanPadding: [16, 16], offset: [0, -4] })
+      .setLatLng(latlng)
+      .setContent(content)
+      .openOn(map);
   }
 
   function openPopup(index, latlng) {
@@ -352,6 +357,18 @@
 
   // --- legend and treatment filter -------------------------------------------------------------
 
+  // The statuses (and the illustrative flag) that the loaded points have, for the key.
+  function presentKinds() {
+    const kinds = new Set();
+    for (const row of state.rows) {
+      const flags = row[FIELD.flags];
+      kinds.add(statusClass(flags));
+      if (flags & FLAGS.illustrative) kinds.add("kt-illustrative");
+    }
+    if (state.rows.length > 1) kinds.add("kt-cluster");
+    return kinds;
+  }
+
   function legendControl(counts) {
     const control = L.control({ position: "topright" });
     control.onAdd = function () {
@@ -379,13 +396,14 @@
       });
       details.appendChild(fieldset);
       const key = element("ul", "kt-key");
+      const present = presentKinds();
       [
-        ["kt-marker kt-open", "Open"],
-        ["kt-marker kt-temporarily-closed", "Temporarily closed"],
-        ["kt-marker kt-closed", "Closed"],
-        ["kt-marker kt-open kt-illustrative", "Illustrative record"],
-        ["kt-cluster kt-cluster-small", "Group of providers (select to zoom in)"],
-      ].forEach(([classes, text]) => {
+        ["kt-open", "kt-marker kt-open", "Open"],
+        ["kt-temporarily-closed", "kt-marker kt-temporarily-closed", "Temporarily closed"],
+        ["kt-closed", "kt-marker kt-closed", "Closed"],
+        ["kt-illustrative", "kt-marker kt-open kt-illustrative", "Illustrative record"],
+        ["kt-cluster", "kt-cluster kt-cluster-small", "Group of providers (select to zoom in)"],
+      ].filter(([kind]) => present.has(kind)).forEach(([, classes, text]) => {
         const item = element("li");
         const swatch = element("span", "kt-swatch " + classes);
         swatch.setAttribute("aria-hidden", "true");
@@ -495,7 +513,15 @@
     }
     const bounds = L.latLngBounds([south, west], [north, east]);
     if (placeMarker) bounds.extend(placeMarker.getLatLng());
-    map.fitBounds(bounds, { padding: [30, 30], maxZoom: 13, animate: false });
+    // Keep the points clear of an open key in the top right corner.
+    const legend = map.getContainer().querySelector(".kt-legend details[open]");
+    const right = legend ? Math.min(legend.parentElement.offsetWidth + 20, map.getSize().x / 3) : 0;
+    map.fitBounds(bounds, {
+      paddingTopLeft: [30, 30],
+      paddingBottomRight: [30 + right, 30],
+      maxZoom: 13,
+      animate: false,
+    });
   }
 
   function load(payload) {
