@@ -57,7 +57,7 @@ def test_a_lapsed_rule_says_it_needs_review(client: FlaskClient) -> None:
 
 def test_a_running_rule_gives_its_end_date_without_a_warning(client: FlaskClient) -> None:
     rules = page_html(client, "/regions/US-TX").split('id="rules-heading"')[1]
-    own = rules.split("<h3>US</h3>")[0]  # the state's own note, before the national ones
+    own = rules.split('<details class="inherited-rules"')[0]  # before the national ones
     assert "A rule still running." in own and "Stated to lapse on" in own
     assert "stated end date has passed" not in own
 

@@ -569,8 +569,17 @@ def test_regions_grouped_by_country(site_client: FlaskClient) -> None:
 def test_region_page(site_client: FlaskClient) -> None:
     html = get_text(site_client, "/regions/US-TX")
     assert "A test note for US-TX." in html
-    assert "<h3>US</h3>" in html
-    assert "A test note for US." in html
+    # The providers first, then the state's own rules, then the national ones folded.
+    order = [
+        html.index('id="providers-heading"'),
+        html.index('id="rules-heading"'),
+        html.index("<h3>US-TX's own rules</h3>"),
+        html.index('<details class="inherited-rules">'),
+    ]
+    assert order == sorted(order)
+    inherited = html.split('<details class="inherited-rules">')[1].split("</details>")[0]
+    assert "<summary>Rules of US that also apply here (1)</summary>" in inherited
+    assert "A test note for US." in inherited and "<h3>US</h3>" not in inherited
     assert "Test crisis line" in html.split('id="crisis-lines-heading"')[1]
     assert result_names(html) == [
         "Austin Harbor Infusions",
