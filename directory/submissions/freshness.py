@@ -13,6 +13,7 @@ from pathlib import Path
 from directory.dataset.loader import iter_providers
 from directory.dataset.models import Provider
 from directory.dataset.provenance import OLD_EVIDENCE_DAYS
+from directory.submissions.contradictions import contradictions
 
 MAX_PLAUSIBLE_PRICE = 20_000
 
@@ -34,6 +35,7 @@ class Report:
     stale: list[Finding] = field(default_factory=list)
     unsourced: list[Finding] = field(default_factory=list)
     suspicious: list[Finding] = field(default_factory=list)
+    contradictions: list[Finding] = field(default_factory=list)
     old_evidence: list[Finding] = field(default_factory=list)
     invalid: list[Finding] = field(default_factory=list)
     hidden: list[Finding] = field(default_factory=list)
@@ -45,6 +47,7 @@ class Report:
             ("Not verified recently", self.stale),
             ("Without sources", self.unsourced),
             ("Suspicious values", self.suspicious),
+            ("Notes that contradict a field", self.contradictions),
             ("Newest dated evidence more than two years old", self.old_evidence),
             ("Invalid records", self.invalid),
             ("Hidden from the public site (do not list)", self.hidden),
@@ -76,6 +79,10 @@ def check_freshness(data_dir: Path, stale_after_days: int, today: dt.date | None
         report.suspicious += [
             Finding(provider.id, provider.name, detail, hidden)
             for detail in suspicious_values(provider, today)
+        ]
+        report.contradictions += [
+            Finding(provider.id, provider.name, found.detail, hidden)
+            for found in contradictions(provider)
         ]
         dated = [source.published for source in provider.sources if source.published]
         if dated and (today - max(dated)).days > OLD_EVIDENCE_DAYS:
