@@ -36,7 +36,8 @@ RULES: tuple[Rule, ...] = (
         "not accepting new patients",
         re.compile(
             rf"\b(?:no longer|not|cannot|can ?not|unable to|stopped|ceased)\b"
-            rf"[^.]{{0,30}}?\b(?:accept|tak)\w*[^.]{{0,25}}?\b{_NEW}|\bclosed to {_NEW}|\bwait(?:ing)? ?list is (?:closed|full)",
+            rf"[^.]{{0,30}}?\b(?:accept|tak)\w*[^.]{{0,25}}?\b{_NEW}|"
+            rf"\bclosed to {_NEW}|\bwait(?:ing)? ?list is (?:closed|full)",
             re.IGNORECASE,
         ),
         frozenset({"yes", "unknown"}),
