@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, Response, current_app, make_response, render_template, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
 
 from directory import maps
 from directory.dataset.models import slug_is_valid
@@ -32,6 +33,7 @@ from directory.queries.regions import region_names
 from directory.search.params import ParamError, SearchParams, parse_search_params
 from directory.search.points import matching_points
 from directory.search.service import Finding, find_providers, plan_search
+from directory.views.clean_urls import without_empty_parameters
 from directory.web import compression, security
 from directory.web.compression import Compressed
 from directory.web.urls import url_with
@@ -98,8 +100,11 @@ def _json_error(status: int, message: str, parameter: str | None = None) -> tupl
 
 
 @blueprint.get("/map")
-def show() -> Response:
+def show() -> Response | BaseResponse:
     """The map page (or with ``embed=1`` the bare map) for the same search as ``/providers``."""
+    cleaner = without_empty_parameters()
+    if cleaner is not None:
+        return cleaner
     try:
         embed = embed_flag(request.args)
     except ParamError as error:

@@ -23,6 +23,7 @@ from flask import (
     url_for,
 )
 from markupsafe import Markup
+from werkzeug.wrappers import Response as BaseResponse
 
 from directory.content import about as about_content
 from directory.dataset.codes import is_jurisdiction_code
@@ -53,6 +54,7 @@ from directory.search.service import (
     wider_searches,
 )
 from directory.views import site_context
+from directory.views.clean_urls import without_empty_parameters
 from directory.web.urls import url_with
 
 blueprint = Blueprint("public", __name__)
@@ -129,8 +131,11 @@ def home() -> str:
 
 
 @blueprint.get("/providers")
-def providers() -> tuple[str, int] | str:
+def providers() -> tuple[str, int] | str | BaseResponse:
     """Search results: near a place, in a region or map area, or everyone alphabetically."""
+    cleaner = without_empty_parameters()
+    if cleaner is not None:
+        return cleaner
     values = form_values(request.args)
     try:
         finding = find_providers(request.args, unit_from_place=True)
