@@ -46,6 +46,12 @@ class _Cached:
 _local = threading.local()
 
 
+def database_identity(path: Path) -> tuple[int, int, int]:
+    """The file at ``path`` as (inode, size, modification time): it changes when the file is
+    replaced or written to. Raises :class:`DatabaseUnavailable` when there is no file."""
+    return _identity(path)
+
+
 def _identity(path: Path) -> tuple[int, int, int]:
     try:
         stat = os.stat(path)

@@ -1,12 +1,15 @@
-"""``/healthz``: is the database there, and which dataset version is being served."""
+"""``/healthz``: is the database there and readable all through, and which dataset version
+is being served."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
+from pathlib import Path
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, current_app, jsonify
 
 from directory.db import get_db
+from directory.queries.integrity import check_integrity
 from directory.queries.meta import dataset_info
 
 blueprint = Blueprint("health", __name__)
@@ -14,7 +17,14 @@ blueprint = Blueprint("health", __name__)
 
 @blueprint.get("/healthz")
 def healthz() -> Response:
-    """Report the dataset's version; a missing database answers 503 through the error handler."""
-    response = jsonify({"status": "ok", "dataset": asdict(dataset_info(get_db()))})
+    """Report the dataset's version; 503 when the database is missing (through the error
+    handler) or fails the integrity probes."""
+    db = get_db()
+    integrity = check_integrity(db, Path(current_app.config["DATABASE"]))
+    if not integrity.ok:
+        response = jsonify({"status": "unavailable", "error": integrity.problem})
+        response.status_code = 503
+    else:
+        response = jsonify({"status": "ok", "dataset": asdict(dataset_info(db))})
     response.headers["Cache-Control"] = "no-store"
     return response
