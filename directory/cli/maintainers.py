@@ -68,10 +68,11 @@ def reset_password(name: str, password: str) -> None:
 @click.argument("name")
 def unlock_maintainer(name: str) -> None:
     """Clear the failed logins counted against NAME, so it can log in again at once."""
-    with store.open_store(current_workspace().queue) as connection:
+    workspace = current_workspace()
+    with store.open_store(workspace.queue) as connection:
         if accounts.find(connection, name) is None:
             raise click.ClickException(f"there is no maintainer called {name!r}")
-        accounts.unlock(connection, name)
+        accounts.unlock(connection, workspace.rate_secret, name)
     click.echo(f"failed logins for {name} cleared; it can log in again")
 
 

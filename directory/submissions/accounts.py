@@ -176,13 +176,18 @@ def _account_key(name: str) -> str:
     return name.strip().lower()[:100]
 
 
-def unlock(connection: sqlite3.Connection, name: str) -> None:
+def unlock(connection: sqlite3.Connection, secret: bytes, name: str) -> None:
     """Forget the recent failed logins counted against account ``name`` (not per client)."""
-    ratelimit.clear(connection, "login-name", _account_key(name))
+    ratelimit.clear(connection, secret, "login-name", _account_key(name))
 
 
 def attempt_login(
-    connection: sqlite3.Connection, name: str, password: str, client: str, limit: int
+    connection: sqlite3.Connection,
+    secret: bytes,
+    name: str,
+    password: str,
+    client: str,
+    limit: int,
 ) -> LoginResult:
     """Check a login, counting failures per client and per account name.
 
@@ -192,12 +197,12 @@ def attempt_login(
     guesses locking the maintainer out.
     """
     account_key = _account_key(name)
-    if ratelimit.blocked(connection, "login-client", client, limit) or ratelimit.blocked(
-        connection, "login-name", account_key, limit * ACCOUNT_CEILING_FACTOR
+    if ratelimit.blocked(connection, secret, "login-client", client, limit) or ratelimit.blocked(
+        connection, secret, "login-name", account_key, limit * ACCOUNT_CEILING_FACTOR
     ):
         return LoginResult(None, limited=True)
     maintainer = verify(connection, name.strip(), password)
     if maintainer is None:
-        ratelimit.record(connection, "login-client", client)
-        ratelimit.record(connection, "login-name", account_key)
+        ratelimit.record(connection, secret, "login-client", client)
+        ratelimit.record(connection, secret, "login-name", account_key)
     return LoginResult(maintainer)

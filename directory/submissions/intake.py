@@ -114,7 +114,9 @@ def _guarded(
     """A refusal message for a bot or a client over its limit; None to go on."""
     if form.get(HONEYPOT):
         return REFUSED
-    if not ratelimit.attempt(connection, RATE_BUCKET, client, workspace.submit_limit):
+    if not ratelimit.attempt(
+        connection, workspace.rate_secret, RATE_BUCKET, client, workspace.submit_limit
+    ):
         return LIMITED
     return None
 

@@ -1,10 +1,12 @@
 """Rate limits per client that never store a client's address.
 
-A client is counted under a keyed hash (HMAC-SHA256) of its address. The key is random,
-kept in the queue database and replaced every UTC day; keys older than yesterday are
-deleted, so yesterday's hashes cannot be linked to an address even by someone holding the
-database. Attempts older than the window are deleted as new ones arrive. Being in SQLite,
-the counts are shared by every worker process.
+A client is counted under a keyed hash (HMAC-SHA256) of its address. The key of each UTC
+day is derived from the instance secret and the day, and is never stored: someone holding
+the queue database alone cannot test an address against its hashes, and the day's key
+changes at midnight (a hit is looked up under today's and yesterday's keys, so a window
+spanning midnight still counts). Every attempt older than :data:`KEPT_SECONDS` is deleted
+whenever an attempt is counted, whatever its bucket. Being in SQLite, the counts are shared
+by every worker process.
 """
 
 from __future__ import annotations
@@ -12,16 +14,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import secrets
 import sqlite3
 
 from directory.submissions.txn import transaction
 
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS rate_keys (
-    day TEXT PRIMARY KEY,
-    key BLOB NOT NULL
-);
+DROP TABLE IF EXISTS rate_keys;
 CREATE TABLE IF NOT EXISTS rate_hits (
     bucket TEXT NOT NULL,
     client TEXT NOT NULL,
@@ -31,20 +29,25 @@ CREATE INDEX IF NOT EXISTS rate_hits_lookup ON rate_hits (bucket, client, at);
 """
 
 HOUR = 3600.0
+#: How long any counted attempt is kept: longer than every window the app uses.
+KEPT_SECONDS = 24 * HOUR
 
 
-def _keys(connection: sqlite3.Connection, now: dt.datetime) -> list[bytes]:
-    """Today's key (created if missing) and yesterday's, if any; older keys are deleted."""
-    today = now.date().isoformat()
-    yesterday = (now.date() - dt.timedelta(days=1)).isoformat()
-    connection.execute("DELETE FROM rate_keys WHERE day < ?", [yesterday])
-    connection.execute(
-        "INSERT OR IGNORE INTO rate_keys (day, key) VALUES (?, ?)", [today, secrets.token_bytes(32)]
-    )
-    rows = connection.execute(
-        "SELECT key FROM rate_keys WHERE day IN (?, ?) ORDER BY day DESC", [today, yesterday]
-    )
-    return [bytes(row[0]) for row in rows]
+def day_key(secret: bytes, day: dt.date) -> bytes:
+    """The key of ``day``, derived from the instance secret (never stored)."""
+    if not secret:
+        raise ValueError("rate limits need the instance secret (SECRET_KEY)")
+    return hmac.new(secret, b"rate-limit " + day.isoformat().encode(), hashlib.sha256).digest()
+
+
+def _keys(secret: bytes, now: dt.datetime) -> list[bytes]:
+    """Today's key and yesterday's."""
+    today = now.date()
+    return [day_key(secret, today), day_key(secret, today - dt.timedelta(days=1))]
+
+
+def _purge(connection: sqlite3.Connection, stamp: float) -> None:
+    connection.execute("DELETE FROM rate_hits WHERE at < ?", [stamp - KEPT_SECONDS])
 
 
 def _digest(key: bytes, identity: str) -> str:
@@ -62,6 +65,7 @@ def _count(connection: sqlite3.Connection, bucket: str, hashes: list[str], since
 
 def attempt(
     connection: sqlite3.Connection,
+    secret: bytes,
     bucket: str,
     identity: str,
     limit: int,
@@ -72,16 +76,14 @@ def attempt(
 
     >>> import sqlite3; c = sqlite3.connect(":memory:", isolation_level=None)
     >>> _ = c.executescript(SCHEMA)
-    >>> [attempt(c, "form", "192.0.2.1", limit=2) for _ in range(3)]
+    >>> [attempt(c, b"instance secret", "form", "192.0.2.1", limit=2) for _ in range(3)]
     [True, True, False]
     """
     now = now or dt.datetime.now(dt.UTC)
     stamp = now.timestamp()
     with transaction(connection):
-        connection.execute(
-            "DELETE FROM rate_hits WHERE bucket = ? AND at < ?", [bucket, stamp - window]
-        )
-        hashes = [_digest(key, identity) for key in _keys(connection, now)]
+        _purge(connection, stamp)
+        hashes = [_digest(key, identity) for key in _keys(secret, now)]
         allowed = _count(connection, bucket, hashes, stamp - window) < limit
         if allowed:
             connection.execute(
@@ -93,6 +95,7 @@ def attempt(
 
 def blocked(
     connection: sqlite3.Connection,
+    secret: bytes,
     bucket: str,
     identity: str,
     limit: int,
@@ -102,18 +105,22 @@ def blocked(
     """Whether ``identity`` has already used up ``limit`` attempts in ``bucket``."""
     now = now or dt.datetime.now(dt.UTC)
     with transaction(connection):
-        hashes = [_digest(key, identity) for key in _keys(connection, now)]
+        hashes = [_digest(key, identity) for key in _keys(secret, now)]
         count = _count(connection, bucket, hashes, now.timestamp() - window)
     return count >= limit
 
 
 def clear(
-    connection: sqlite3.Connection, bucket: str, identity: str, now: dt.datetime | None = None
+    connection: sqlite3.Connection,
+    secret: bytes,
+    bucket: str,
+    identity: str,
+    now: dt.datetime | None = None,
 ) -> None:
     """Forget every attempt counted for ``identity`` in ``bucket``."""
     now = now or dt.datetime.now(dt.UTC)
     with transaction(connection):
-        hashes = [_digest(key, identity) for key in _keys(connection, now)]
+        hashes = [_digest(key, identity) for key in _keys(secret, now)]
         marks = ", ".join("?" for _ in hashes)
         connection.execute(
             f"DELETE FROM rate_hits WHERE bucket = ? AND client IN ({marks})", [bucket, *hashes]
@@ -121,12 +128,17 @@ def clear(
 
 
 def record(
-    connection: sqlite3.Connection, bucket: str, identity: str, now: dt.datetime | None = None
+    connection: sqlite3.Connection,
+    secret: bytes,
+    bucket: str,
+    identity: str,
+    now: dt.datetime | None = None,
 ) -> None:
     """Count one attempt (such as a failed login) without checking the limit."""
     now = now or dt.datetime.now(dt.UTC)
     with transaction(connection):
-        keys = _keys(connection, now)
+        _purge(connection, now.timestamp())
+        keys = _keys(secret, now)
         connection.execute(
             "INSERT INTO rate_hits (bucket, client, at) VALUES (?, ?, ?)",
             [bucket, _digest(keys[0], identity), now.timestamp()],

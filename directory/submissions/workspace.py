@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,8 @@ class Workspace:
     stale_after_days: int = 365
     submit_limit: int = 10
     login_limit: int = 10
+    #: The instance secret the rate limits derive their daily keys from (never stored).
+    rate_secret: bytes = field(default=b"", repr=False)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Workspace:
@@ -40,6 +42,7 @@ class Workspace:
             stale_after_days=int(config.get("STALE_AFTER_DAYS", 365)),
             submit_limit=int(config.get("SUBMIT_LIMIT_PER_HOUR", 10)),
             login_limit=int(config.get("LOGIN_LIMIT_PER_HOUR", 10)),
+            rate_secret=str(config.get("SECRET_KEY") or "").encode(),
         )
 
     @property

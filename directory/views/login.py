@@ -47,6 +47,7 @@ def login() -> str | tuple[str, int] | BaseResponse:
     connection = get_queue()
     result = accounts.attempt_login(
         connection,
+        workspace.rate_secret,
         name,
         request.form.get("password", ""),
         auth.client_id(),
