@@ -46,6 +46,10 @@ def test_any_query_is_answered_cleanly(seeded_app: Flask, path: str) -> None:
     @PROFILE
     def answered(query: dict[str, str]) -> None:
         response = client.get(f"{path}?{urlencode(query)}")
+        if response.status_code == 302:  # a search page drops empty parameters first
+            assert not path.startswith("/api/"), query
+            assert "=&" not in response.headers["Location"] + "&", query
+            response = client.get(response.headers["Location"])
         assert response.status_code in (200, 400), (query, response.status_code)
         if path.startswith("/api/") and response.status_code == 400:
             body: Any = response.get_json()
