@@ -41,6 +41,10 @@ from directory.submissions.yamlio import (
 
 MAX_EDIT = 200_000
 MAX_REASON = 2000
+#: Pending submissions on one page of the queue.
+QUEUE_PAGE = 100
+#: Submissions one bulk rejection may name.
+MAX_BULK = 500
 
 
 class NotPending(apply.UpdateError):
@@ -255,10 +259,55 @@ def reject(
         raise NotPending("this submission was already decided")
 
 
+def reject_many(
+    connection: sqlite3.Connection, workspace: Workspace, refs: list[str], by: str, reason: str
+) -> tuple[list[str], list[str]]:
+    """Reject each pending submission of ``refs`` with one reason (a flood, say): the
+    references rejected, and those skipped as already decided or unknown.
+
+    Raises ValueError for a missing or over-long reason, or too many references at once.
+    """
+    if len(refs) > MAX_BULK:
+        raise ValueError(f"reject at most {MAX_BULK} at once")
+    rejected, skipped = [], []
+    for ref in dict.fromkeys(refs):
+        if not store.is_reference(ref):
+            skipped.append(ref[:20])
+            continue
+        try:
+            reject(connection, workspace, ref, by, reason)
+        except NotPending:
+            skipped.append(ref)
+        else:
+            rejected.append(ref)
+    return rejected, skipped
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """One page of the pending submissions that match a filter, with their true count."""
+
+    pending: list[Submission]
+    total: int
+    page: int
+    pages: int
+    first: int
+    decided: list[Submission]
+
+
 def pending_queue(
-    connection: sqlite3.Connection, workspace: Workspace
-) -> tuple[list[Submission], list[Submission]]:
-    """Pending submissions (oldest first) and recent decisions, after finishing any commit a
-    crash interrupted."""
+    connection: sqlite3.Connection,
+    workspace: Workspace,
+    matching: store.QueueFilter | None = None,
+    page: int = 1,
+    per_page: int = QUEUE_PAGE,
+) -> QueuePage:
+    """A page of pending submissions (oldest first) matching the filter, their true count and
+    the recent decisions, after finishing any commit a crash interrupted."""
     settle(connection, workspace)
-    return store.list_pending(connection), store.list_decided(connection)
+    total = store.count_pending(connection, matching)
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    offset = (page - 1) * per_page
+    pending = store.list_pending(connection, per_page, offset, matching)
+    return QueuePage(pending, total, page, pages, offset + 1, store.list_decided(connection))

@@ -226,19 +226,53 @@ def contact_for(connection: sqlite3.Connection, ref: str) -> str | None:
     return None if row is None else row["contact"]
 
 
-def list_pending(connection: sqlite3.Connection, limit: int = 500) -> list[Submission]:
-    """Pending submissions, oldest first."""
+@dataclass(frozen=True)
+class QueueFilter:
+    """Which pending submissions a maintainer looks at: a kind, a provider id, words."""
+
+    kind: str = ""
+    provider: str = ""
+    words: str = ""
+
+    def where(self) -> tuple[str, list[Any]]:
+        """The SQL condition (after ``status = 'pending'``) and its parameters."""
+        clauses, values = ["status = 'pending'"], []
+        if self.kind in ("update", "new"):
+            clauses.append("kind = ?")
+            values.append(self.kind)
+        if self.provider:
+            clauses.append("provider_id LIKE ? ESCAPE '\\'")
+            values.append(f"%{_like(self.provider)}%")
+        if self.words:
+            clauses.append("payload LIKE ? ESCAPE '\\'")
+            values.append(f"%{_like(self.words)}%")
+        return " AND ".join(clauses), values
+
+
+def _like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def list_pending(
+    connection: sqlite3.Connection,
+    limit: int = 500,
+    offset: int = 0,
+    matching: QueueFilter | None = None,
+) -> list[Submission]:
+    """Pending submissions, oldest first: ``limit`` of those ``matching``, from ``offset``."""
+    where, values = (matching or QueueFilter()).where()
     rows = connection.execute(
-        f"SELECT {_COLUMNS} FROM submissions WHERE status = 'pending' "
-        "ORDER BY created_at, ref LIMIT ?",
-        [limit],
+        f"SELECT {_COLUMNS} FROM submissions WHERE {where} "
+        "ORDER BY created_at, ref LIMIT ? OFFSET ?",
+        [*values, limit, offset],
     )
     return [_row(row) for row in rows]
 
 
-def count_pending(connection: sqlite3.Connection) -> int:
-    """How many submissions wait for review."""
-    row = connection.execute("SELECT count(*) FROM submissions WHERE status = 'pending'")
+def count_pending(connection: sqlite3.Connection, matching: QueueFilter | None = None) -> int:
+    """How many submissions wait for review (of those ``matching``)."""
+    where, values = (matching or QueueFilter()).where()
+    row = connection.execute(f"SELECT count(*) FROM submissions WHERE {where}", values)
     return int(row.fetchone()[0])
 
 

@@ -42,13 +42,39 @@ def _placing(workspace: Workspace) -> PointResolver:
 @blueprint.get("/")
 @auth.maintainer_required
 def queue() -> str:
-    """Pending submissions, oldest first, with their age; then recent decisions."""
+    """Pending submissions, oldest first, a page at a time, filtered by kind, provider or
+    words; then recent decisions."""
     workspace = current_workspace()
-    connection = get_queue()
-    pending, decided = decisions.pending_queue(connection, workspace)
-    return render_template(
-        "review/queue.html", pending=pending, decided=decided, now=store.utcnow()
+    matching = store.QueueFilter(
+        kind=request.args.get("kind", "")[:10],
+        provider=request.args.get("provider", "").strip()[:100],
+        words=request.args.get("q", "").strip()[:200],
     )
+    page = request.args.get("page", "1")
+    number = int(page) if page.isdigit() and len(page) < 7 else 1
+    listed = decisions.pending_queue(get_queue(), workspace, matching, number)
+    return render_template(
+        "review/queue.html", listed=listed, matching=matching, now=store.utcnow()
+    )
+
+
+@blueprint.post("/reject")
+@auth.maintainer_required
+@auth.csrf_protected
+def reject_many() -> Page:
+    """Reject the ticked submissions with one reason (for a flood)."""
+    workspace = current_workspace()
+    refs = [ref[:40] for ref in request.form.getlist("ref")]
+    try:
+        rejected, skipped = decisions.reject_many(
+            get_queue(), workspace, refs, auth.current_maintainer(), request.form.get("reason", "")
+        )
+    except ValueError as refused:
+        flash(f"Nothing rejected: {refused}.")
+        return redirect(url_for("review.queue"), code=303)
+    note = f" ({len(skipped)} skipped: already decided or unknown)" if skipped else ""
+    flash(f"Rejected {len(rejected)}{note}.")
+    return redirect(url_for("review.queue"), code=303)
 
 
 @blueprint.get("/submissions/<ref>")

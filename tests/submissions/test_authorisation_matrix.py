@@ -62,6 +62,7 @@ MATRIX: dict[tuple[str, str], tuple[int, int]] = {
     ("POST", "/review/submissions/<ref>/edit"): (302, 400),
     ("POST", "/review/submissions/<ref>/approve"): (302, 400),
     ("POST", "/review/submissions/<ref>/reject"): (302, 400),
+    ("POST", "/review/reject"): (302, 400),
 }
 
 
