@@ -20,7 +20,7 @@ from typing import Any
 from directory.dataset.codes import is_currency_code
 from directory.dataset.provenance import key_field_for
 from directory.submissions import newprovider, ratelimit, store
-from directory.submissions.choices import SOURCE_KIND_PHRASES, Places, code_of
+from directory.submissions.choices import SOURCE_KIND_PHRASES, Places, code_of, label_of
 from directory.submissions.diff import FieldChange, changes_to_json, get_at, set_at
 from directory.submissions.fields import (
     OTHER,
@@ -147,6 +147,7 @@ def submit_suggestion(
     cleaned = {name: clean(form.get(name), multiline=name == "explanation") for name in LIMITS}
     errors = _suggestion_errors(cleaned, today)
     change: FieldChange | None = None
+    shown = cleaned["proposed"]  # the new value as the person chose it, for the status page
     chosen = target.field(cleaned["field"])
     if "field" not in errors and cleaned["field"] != OTHER and "proposed" not in errors:
         if chosen is None:
@@ -155,6 +156,9 @@ def submit_suggestion(
             entered, message = entered_value(chosen, cleaned["proposed"], ticked, places)
             if message is None:
                 change, message = _proposed_change(workspace, target, chosen, entered, today)
+                if chosen.entry in ("choice", "choices"):
+                    codes = [code for code in entered.split(", ") if code]
+                    shown = ", ".join(label_of(chosen.options, code) for code in codes)
             if message:
                 errors["proposed"] = message
     if errors:
@@ -163,7 +167,7 @@ def submit_suggestion(
     payload = {
         "field": cleaned["field"],
         "field_label": labels.get(cleaned["field"], "Something else"),
-        "proposed": cleaned["proposed"],
+        "proposed": shown,
         "explanation": cleaned["explanation"],
         "source_kind": cleaned["source_kind"] or "web",
         "source_url": cleaned["source_url"],

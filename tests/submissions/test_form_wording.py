@@ -99,6 +99,7 @@ def test_ticked_payment_options_become_a_list(client: FlaskClient, queue_path: P
     assert post_form(client, SUGGEST, form).status_code == 303
     [queued] = pending(queue_path)
     assert queued.proposal["changes"][0]["new"] == ["cash", "sliding_scale"]
+    assert queued.payload["proposed"] == "Self-pay (cash or card), Sliding-scale fees"
 
 
 def test_a_phone_call_with_its_day_is_a_source(
