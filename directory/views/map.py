@@ -26,6 +26,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from directory import maps
 from directory.dataset.models import slug_is_valid
 from directory.db import get_db
+from directory.presentation.provider_page import origin_text
 from directory.presentation.summaries import result_summary
 from directory.queries.meta import dataset_info
 from directory.queries.providers import get_provider
@@ -160,6 +161,15 @@ def _page_config(
         "fit": "bbox" if params.bbox is not None else "points",
         "total": finding.result.total,
         "unit": params.unit,
+        # What a provider link carries so its page can say how far it is (about a kilometre).
+        "origin": (
+            {
+                "from": origin_text(finding.place.latitude, finding.place.longitude),
+                "unit": params.unit,
+            }
+            if finding.place is not None and params.bbox is None
+            else None
+        ),
         "embed": embed,
         "treatments": maps.treatment_legend(),
         "flags": {

@@ -579,3 +579,14 @@ def test_vendored_packages_have_licences() -> None:
         licence = (vendor / package.slug / "LICENSE").read_text(encoding="utf-8")
         assert licence.startswith(("BSD 2-Clause License", "ISC License"))
         assert package.licence in readme and package.version in readme
+
+
+def test_provider_links_carry_the_searched_point_but_an_area_carries_none(
+    site_client: FlaskClient,
+) -> None:
+    near = map_config(site_client.get("/map?near=Austin&unit=km").get_data(as_text=True))
+    assert near["origin"] == {"from": "30.27,-97.74", "unit": "km"}
+    area = map_config(site_client.get("/map?bbox=-100,25,-95,35").get_data(as_text=True))
+    assert area["origin"] is None
+    everyone = map_config(site_client.get("/map").get_data(as_text=True))
+    assert everyone["origin"] is None

@@ -303,7 +303,9 @@
       box.appendChild(element("p", "kt-popup-loading", note));
     }
     const more = element("p", "kt-popup-link");
-    more.appendChild(link(details ? details.url : urlFor(config.providerUrl, row[FIELD.id]), "View provider details"));
+    let page = details ? details.url : urlFor(config.providerUrl, row[FIELD.id]);
+    if (config.origin) page += "?" + new URLSearchParams(config.origin).toString();
+    more.appendChild(link(page, "View provider details"));
     box.appendChild(more);
     return box;
   }
