@@ -7,16 +7,14 @@ visitor searched, and which facts nobody has sourced yet (shown once, as one lin
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from directory.geo.query import parse_coordinates
 from directory.queries.providers import ProviderDetail
 from directory.search.geometry import Point, geodesic_km
 
-_ORIGIN = re.compile(r"^\s*(-?\d{1,2}(?:\.\d{1,6})?)\s*,\s*(-?\d{1,3}(?:\.\d{1,6})?)\s*$")
 #: Decimals an origin is carried with in a link: about a kilometre, never a street.
 ORIGIN_DECIMALS = 2
 
@@ -40,15 +38,11 @@ class UnknownFact:
 
 def origin_from(text: str | None) -> Point | None:
     """The point a ``from`` parameter names ("lat,lon"), or None when it names none."""
-    match = _ORIGIN.match(text or "")
-    if match is None:
+    try:
+        found = parse_coordinates((text or "")[:60])
+    except ValueError:  # coordinates, but out of range
         return None
-    latitude, longitude = float(match.group(1)), float(match.group(2))
-    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-        return None
-    if not (math.isfinite(latitude) and math.isfinite(longitude)):
-        return None
-    return Point(latitude, longitude)
+    return Point(*found) if found is not None else None
 
 
 def origin_text(latitude: float, longitude: float) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from directory.db import database_identity, open_readonly
@@ -21,18 +20,6 @@ FULL_CHECK_EVERY_SECONDS = 600.0
 
 _lock = threading.Lock()
 _full_checks: dict[tuple[Path, tuple[int, int, int]], tuple[float, str | None]] = {}
-
-
-@dataclass(frozen=True)
-class Integrity:
-    """What the probes found: None when every read succeeded, else the first problem."""
-
-    problem: str | None
-
-    @property
-    def ok(self) -> bool:
-        """Whether the database read cleanly."""
-        return self.problem is None
 
 
 def edges_problem(db: sqlite3.Connection) -> str | None:
@@ -100,6 +87,7 @@ def _quick_check(path: Path) -> str | None:
     return None
 
 
-def check_integrity(db: sqlite3.Connection, path: Path) -> Integrity:
-    """Both probes of the database ``db`` reads (the file at ``path``)."""
-    return Integrity(edges_problem(db) or full_check_problem(path))
+def integrity_problem(db: sqlite3.Connection, path: Path) -> str | None:
+    """The first problem either probe finds in the database ``db`` reads (the file at
+    ``path``); None when it reads cleanly."""
+    return edges_problem(db) or full_check_problem(path)

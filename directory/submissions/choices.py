@@ -42,8 +42,6 @@ SOURCE_KINDS: list[Option] = [
     ("email", "An email from the provider"),
     ("visit", "A visit to the provider"),
 ]
-#: The same, as a phrase for review and status pages ("a phone call with the provider").
-SOURCE_KIND_PHRASES = {value: label[0].lower() + label[1:] for value, label in SOURCE_KINDS}
 
 _COUNTRY_KIND = "country"
 _GROUPING_KINDS = frozenset({"union"})

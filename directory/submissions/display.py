@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from directory.presentation.labels import format_date
-from directory.submissions.choices import SOURCE_KIND_PHRASES
+from directory.submissions.choices import SOURCE_KINDS
 from directory.submissions.fields import as_text
 
 
@@ -52,12 +52,12 @@ def how_known(payload: Mapping[str, Any]) -> str | None:
     """How the sender of a suggestion learned its facts, when not from a web page, in words:
     "A phone call with the provider on 30 November 2026 (as the sender says)"."""
     kind = payload.get("source_kind") or "web"
-    if kind == "web" or kind not in SOURCE_KIND_PHRASES:
+    kinds = dict(SOURCE_KINDS)
+    if kind == "web" or kind not in kinds:
         return None
-    phrase = SOURCE_KIND_PHRASES[kind]
     when = payload.get("source_date")
     on = f" on {format_date(when)}" if when else ""
-    return f"{phrase[0].upper()}{phrase[1:]}{on} (as the sender says)"
+    return f"{kinds[kind]}{on} (as the sender says)"
 
 
 def age(span: dt.timedelta) -> str:

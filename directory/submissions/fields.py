@@ -74,11 +74,6 @@ class FieldChoice:
     entry: str = "text"
     options: tuple[Option, ...] = ()
 
-    @property
-    def is_list(self) -> bool:
-        """Whether several options may be chosen at once."""
-        return self.entry == "choices"
-
 
 def last_key(path: str) -> str:
     """The last named part of ``path`` (``treatments[0].price.min`` gives ``min``)."""

@@ -37,6 +37,8 @@ _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029]")
 MAX_URL = 2000
 #: An email address as a person types it: something, an at sign, a domain with a dot.
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+#: The optional contact fields of the public forms, with their length limits.
+CONTACT_LIMITS = {"contact_email": 200, "contact_phone": 40}
 #: The name of the honeypot field: hidden from people, irresistible to form-filling bots.
 HONEYPOT = "fax_number"
 
@@ -100,6 +102,18 @@ def require_url(errors: dict[str, str], name: str, value: str, missing: str) -> 
         message = check_url(value)
         if message:
             errors[name] = message
+
+
+def check_contact(errors: dict[str, str], text: Mapping[str, str]) -> None:
+    """Record in ``errors`` an email that does not look like one (unless already faulted)."""
+    email = text["contact_email"]
+    if email and "contact_email" not in errors and not EMAIL.fullmatch(email):
+        errors["contact_email"] = "this does not look like an email, such as name@example.org"
+
+
+def contact_of(text: Mapping[str, str]) -> str:
+    """The sender's email and phone as one line for maintainers ("" when neither)."""
+    return " / ".join(filter(None, (text["contact_email"], text["contact_phone"])))
 
 
 def provider_errors(record: Mapping[str, Any], today: dt.date) -> list[tuple[str, str]]:

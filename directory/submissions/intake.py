@@ -20,7 +20,7 @@ from typing import Any
 from directory.dataset.codes import is_currency_code
 from directory.dataset.provenance import key_field_for
 from directory.submissions import newprovider, ratelimit, store
-from directory.submissions.choices import SOURCE_KIND_PHRASES, Places, code_of, label_of
+from directory.submissions.choices import SOURCE_KINDS, Places, code_of, label_of
 from directory.submissions.diff import FieldChange, changes_to_json, get_at, set_at
 from directory.submissions.fields import (
     OTHER,
@@ -30,12 +30,14 @@ from directory.submissions.fields import (
     suggestible_fields,
 )
 from directory.submissions.forms import (
-    EMAIL,
+    CONTACT_LIMITS,
     HONEYPOT,
     Outcome,
+    check_contact,
     check_length,
     check_url,
     clean,
+    contact_of,
     echo,
     provider_errors,
     require_url,
@@ -52,8 +54,7 @@ LIMITS = {
     "source_kind": 10,
     "source_url": 2000,
     "source_date": 10,
-    "contact_email": 200,
-    "contact_phone": 40,
+    **CONTACT_LIMITS,
 }
 SUGGESTION_FIELDS = tuple(LIMITS)
 #: The earliest year a call, email or visit given as a source may be from.
@@ -178,7 +179,7 @@ def submit_suggestion(
         "changes": changes_to_json([change] if change else []),
         "base_hash": target.hash,
     }
-    contact = " / ".join(filter(None, (cleaned["contact_email"], cleaned["contact_phone"])))
+    contact = contact_of(cleaned)
     ref = store.add(connection, "update", target.id, payload, proposal, contact or None)
     log.info("suggestion %s queued for %s", ref, target.id)
     return Outcome(303, ref=ref, values=values)
@@ -205,16 +206,14 @@ def _suggestion_errors(cleaned: Mapping[str, str], today: dt.date) -> dict[str, 
     if cleaned["field"] == OTHER and not cleaned["proposed"]:
         errors.setdefault("proposed", "tell us what it should say")
     _source_errors(cleaned, errors, today)
-    email = cleaned["contact_email"]
-    if email and "contact_email" not in errors and not EMAIL.fullmatch(email):
-        errors["contact_email"] = "this does not look like an email, such as name@example.org"
+    check_contact(errors, cleaned)
     return errors
 
 
 def _source_errors(cleaned: Mapping[str, str], errors: dict[str, str], today: dt.date) -> None:
     """How the sender learned the facts: the page's address, or the day they were told."""
     kind = cleaned["source_kind"] or "web"
-    if kind not in SOURCE_KIND_PHRASES:
+    if kind not in dict(SOURCE_KINDS):
         errors.setdefault("source_kind", "choose one of the four")
         return
     if kind == "web":

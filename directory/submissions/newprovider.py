@@ -24,10 +24,12 @@ from directory.submissions import choices
 from directory.submissions.choices import Places
 from directory.submissions.diff import plain
 from directory.submissions.forms import (
-    EMAIL,
+    CONTACT_LIMITS,
+    check_contact,
     check_length,
     check_url,
     clean,
+    contact_of,
     provider_errors,
     require_url,
 )
@@ -57,8 +59,7 @@ TEXT_LIMITS = {
     "notes": 4000,
     "source_url": 2000,
     "source_title": 300,
-    "contact_email": 200,
-    "contact_phone": 40,
+    **CONTACT_LIMITS,
 }
 TEXT_FIELDS = tuple(TEXT_LIMITS)
 LIST_FIELDS = ("treatments", "payment_options")
@@ -144,9 +145,8 @@ def build(
     places = places or Places()
     text = {name: clean(form.get(name), multiline=name == "notes") for name in TEXT_LIMITS}
     lists = {name: [clean(item) for item in getlist(name)][:50] for name in LIST_FIELDS}
-    private = {"contact_email", "contact_phone"}
-    built = Built(cleaned={**{k: v for k, v in text.items() if k not in private}, **lists})
-    built.contact = " / ".join(filter(None, (text["contact_email"], text["contact_phone"])))
+    built = Built(cleaned={**{k: v for k, v in text.items() if k not in CONTACT_LIMITS}, **lists})
+    built.contact = contact_of(text)
     for name, limit in TEXT_LIMITS.items():
         message = check_length(text[name], limit)
         if message:
@@ -168,9 +168,7 @@ def _require(
 ) -> None:
     errors = built.errors
     _require_place(errors, text, places)
-    email = text["contact_email"]
-    if email and "contact_email" not in errors and not EMAIL.fullmatch(email):
-        errors["contact_email"] = "this does not look like an email, such as name@example.org"
+    check_contact(errors, text)
     if not text["name"]:
         errors.setdefault("name", "give it as the provider writes it")
     require_url(

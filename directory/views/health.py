@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, jsonify
 
 from directory.db import get_db
-from directory.queries.integrity import check_integrity
+from directory.queries.integrity import integrity_problem
 from directory.queries.meta import dataset_info
 
 blueprint = Blueprint("health", __name__)
@@ -20,9 +20,9 @@ def healthz() -> Response:
     """Report the dataset's version; 503 when the database is missing (through the error
     handler) or fails the integrity probes."""
     db = get_db()
-    integrity = check_integrity(db, Path(current_app.config["DATABASE"]))
-    if not integrity.ok:
-        response = jsonify({"status": "unavailable", "error": integrity.problem})
+    problem = integrity_problem(db, Path(current_app.config["DATABASE"]))
+    if problem is not None:
+        response = jsonify({"status": "unavailable", "error": problem})
         response.status_code = 503
     else:
         response = jsonify({"status": "ok", "dataset": asdict(dataset_info(db))})

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
@@ -85,3 +89,30 @@ def log_in(client: FlaskClient, name: str = "alice", password: str = PASSWORD) -
     return client.post(
         "/maintainers/login", data={"name": name, "password": password, "csrf_token": token}
     )
+
+
+class Crash(Exception):
+    """Stands for the process dying at this point."""
+
+
+@contextmanager
+def crash_after_first_rename(monkeypatch: pytest.MonkeyPatch, journal: Path) -> Iterator[None]:
+    """Within the block, a commit dies (raises :class:`Crash`) at its second data-file
+    rename, as if the process were killed mid-commit; renames of ``journal`` still happen."""
+    from directory.submissions import apply
+
+    real_replace = apply._replace
+    renamed: list[Path] = []
+
+    def replace(source: Path, target: Path) -> None:
+        if renamed and target != journal:
+            raise Crash
+        if target != journal:
+            renamed.append(target)
+        real_replace(source, target)
+
+    monkeypatch.setattr(apply, "_replace", replace)
+    try:
+        yield
+    finally:
+        monkeypatch.setattr(apply, "_replace", real_replace)

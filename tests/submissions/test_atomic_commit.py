@@ -17,13 +17,9 @@ from directory.settings import PROJECT_ROOT
 from directory.submissions import apply, decisions, items, store, yamlio
 from directory.submissions.workspace import Workspace
 from tests.submissions.conftest import pending
-from tests.submissions.helpers import post_form, suggestion
+from tests.submissions.helpers import Crash, crash_after_first_rename, post_form, suggestion
 
 FILE = "providers/harbor-ketamine-austin.yaml"
-
-
-class Crash(Exception):
-    """Stands for the process dying at this point."""
 
 
 def _queued(client: FlaskClient, queue_path: Path) -> str:
@@ -60,20 +56,8 @@ def test_a_crash_during_the_renames_is_finished_by_recovery(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     ref = _queued(client, queue_path)
-    real_replace = apply._replace
-    calls: list[Path] = []
-
-    def crash_after_first(source: Path, target: Path) -> None:
-        if calls and target != workspace.journal:
-            raise Crash
-        if target != workspace.journal:
-            calls.append(target)
-        real_replace(source, target)
-
-    monkeypatch.setattr(apply, "_replace", crash_after_first)
-    with pytest.raises(Crash):
+    with crash_after_first_rename(monkeypatch, workspace.journal), pytest.raises(Crash):
         _approve(workspace, queue_path, ref)
-    monkeypatch.setattr(apply, "_replace", real_replace)
 
     # Half done: the data file is new, the change log and database are not yet.
     assert workspace.journal.exists()

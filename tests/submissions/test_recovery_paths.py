@@ -9,15 +9,18 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient, FlaskCliRunner
 
-from directory.submissions import apply, decisions, items, store
+from directory.submissions import decisions, items, store
 from directory.submissions.workspace import Workspace
-from tests.submissions.helpers import base_hash_from, csrf_from, post_form, suggestion
+from tests.submissions.helpers import (
+    Crash,
+    base_hash_from,
+    crash_after_first_rename,
+    csrf_from,
+    post_form,
+    suggestion,
+)
 
 FILE = "providers/harbor-ketamine-austin.yaml"
-
-
-class Crash(Exception):
-    """Stands for the process dying at this point."""
 
 
 def _crashed_approval(
@@ -32,20 +35,8 @@ def _crashed_approval(
         approval = decisions.Approval(
             queued.ref, "alice", item.current_hash, "https://clinic.example.org/contact"
         )
-        real_replace = apply._replace
-        renamed: list[Path] = []
-
-        def crash_after_first(source: Path, target: Path) -> None:
-            if renamed and target != workspace.journal:
-                raise Crash
-            if target != workspace.journal:
-                renamed.append(target)
-            real_replace(source, target)
-
-        monkeypatch.setattr(apply, "_replace", crash_after_first)
-        with pytest.raises(Crash):
+        with crash_after_first_rename(monkeypatch, workspace.journal), pytest.raises(Crash):
             decisions.approve(connection, workspace, approval)
-        monkeypatch.setattr(apply, "_replace", real_replace)
     assert workspace.journal.exists()
     assert store.get(store.connect(queue_path), queued.ref).status == "pending"  # type: ignore[union-attr]
     return queued.ref
