@@ -41,6 +41,7 @@ from directory.dataset.loader import (
 )
 from directory.dataset.models import Jurisdiction, Location, Provider, Source, TreatmentCode
 from directory.dataset.schema import create_schema, finish_schema
+from directory.durable import fsync_directory, fsync_file
 
 #: Resolves (city, postal_code, region, country) to (latitude, longitude, precision).
 PointResolver = Callable[[str, str | None, str | None, str], tuple[float, float, str] | None]
@@ -452,22 +453,13 @@ def _temporary_database(target: Path) -> Iterator[sqlite_utils.Database]:
         yield sqlite_utils.Database(connection)
         connection.commit()
         connection.close()
-        with temporary.open("rb") as written:
-            os.fsync(written.fileno())
+        fsync_file(temporary)
         os.replace(temporary, target)
-        _fsync_directory(target.parent)
+        fsync_directory(target.parent)
     except BaseException:
         connection.close()
         temporary.unlink(missing_ok=True)
         raise
-
-
-def _fsync_directory(folder: Path) -> None:
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 def build_database(

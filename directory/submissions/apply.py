@@ -38,6 +38,7 @@ from typing import Any
 
 from directory.dataset.build import BuildReport, PointResolver, build_database
 from directory.dataset.loader import Dataset, load_dataset
+from directory.durable import fsync_directory
 from directory.submissions import changelog
 from directory.submissions.workspace import Workspace
 
@@ -110,14 +111,6 @@ def locked(workspace: Workspace, timeout: float = LOCK_TIMEOUT) -> Iterator[None
             yield
         finally:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-
-
-def _fsync_dir(folder: Path) -> None:
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 def _write_durably(path: Path, data: bytes) -> None:
@@ -237,7 +230,7 @@ def _write_journal(workspace: Workspace, journal: dict[str, Any]) -> None:
     temp = workspace.journal.with_name(workspace.journal.name + TEMP_SUFFIX)
     _write_durably(temp, data)
     _replace(temp, workspace.journal)
-    _fsync_dir(workspace.journal.parent)
+    fsync_directory(workspace.journal.parent)
 
 
 def _replay(
@@ -252,11 +245,11 @@ def _replay(
             _replace(temp, target)
             folders.add(target.parent)
     for folder in folders:
-        _fsync_dir(folder)
+        fsync_directory(folder)
     if after is not None:
         after(meta)
     workspace.journal.unlink(missing_ok=True)
-    _fsync_dir(workspace.journal.parent)
+    fsync_directory(workspace.journal.parent)
 
 
 def recover(

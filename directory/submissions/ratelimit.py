@@ -54,6 +54,11 @@ def _digest(key: bytes, identity: str) -> str:
     return hmac.new(key, identity.encode("utf-8", "replace"), hashlib.sha256).hexdigest()[:32]
 
 
+def _hashes(secret: bytes, identity: str, now: dt.datetime) -> list[str]:
+    """``identity`` as today's key and yesterday's write it, today's first."""
+    return [_digest(key, identity) for key in _keys(secret, now)]
+
+
 def _count(connection: sqlite3.Connection, bucket: str, hashes: list[str], since: float) -> int:
     marks = ", ".join("?" for _ in hashes)
     row = connection.execute(
@@ -83,7 +88,7 @@ def attempt(
     stamp = now.timestamp()
     with transaction(connection):
         _purge(connection, stamp)
-        hashes = [_digest(key, identity) for key in _keys(secret, now)]
+        hashes = _hashes(secret, identity, now)
         allowed = _count(connection, bucket, hashes, stamp - window) < limit
         if allowed:
             connection.execute(
@@ -105,7 +110,7 @@ def blocked(
     """Whether ``identity`` has already used up ``limit`` attempts in ``bucket``."""
     now = now or dt.datetime.now(dt.UTC)
     with transaction(connection):
-        hashes = [_digest(key, identity) for key in _keys(secret, now)]
+        hashes = _hashes(secret, identity, now)
         count = _count(connection, bucket, hashes, now.timestamp() - window)
     return count >= limit
 
@@ -120,7 +125,7 @@ def clear(
     """Forget every attempt counted for ``identity`` in ``bucket``."""
     now = now or dt.datetime.now(dt.UTC)
     with transaction(connection):
-        hashes = [_digest(key, identity) for key in _keys(secret, now)]
+        hashes = _hashes(secret, identity, now)
         marks = ", ".join("?" for _ in hashes)
         connection.execute(
             f"DELETE FROM rate_hits WHERE bucket = ? AND client IN ({marks})", [bucket, *hashes]
