@@ -16,7 +16,7 @@ from flask import url_for
 
 from directory.queries.providers import ProviderDetail
 from directory.queries.regions import RegionDetail
-from directory.search.hits import Hit
+from directory.search.hits import Hit, Site
 from directory.search.params import ParamError
 from directory.search.place import place_json
 from directory.search.service import Finding
@@ -41,6 +41,9 @@ CSV_COLUMNS = (
     "payment_options",
     "accepting_new_patients",
     "url",
+    # A provider has a row per site: 1 is the site the list shows (the nearest), and so on.
+    "site",
+    "sites",
 )
 
 
@@ -141,21 +144,45 @@ def search_json(finding: Finding, fields: tuple[str, ...] | None = None) -> dict
     }
 
 
-def feature_collection(finding: Finding) -> dict[str, Any]:
-    """The results as an RFC 7946 FeatureCollection; providers without a location are left out."""
+def _site_json(site: Site) -> dict[str, Any]:
+    return {
+        "city": site.city,
+        "region": site.region,
+        "country": site.country,
+        "latitude": site.latitude,
+        "longitude": site.longitude,
+        "precision": site.precision,
+        "distance_km": round(site.distance_km, 3) if site.distance_km is not None else None,
+    }
+
+
+def _geometry(sites: list[Site]) -> dict[str, Any]:
+    """A Point for one site, a MultiPoint (the nearest first) for several."""
+    # RFC 7946: positions are [longitude, latitude].
+    positions = [[site.longitude, site.latitude] for site in sites]
+    if len(positions) == 1:
+        return {"type": "Point", "coordinates": positions[0]}
+    return {"type": "MultiPoint", "coordinates": positions}
+
+
+def feature_collection(finding: Finding, sites: dict[str, list[Site]]) -> dict[str, Any]:
+    """The results as an RFC 7946 FeatureCollection, a feature per provider; providers without
+    a location are left out. A provider with several sites is a MultiPoint, nearest first,
+    and its ``sites`` property describes each one in the same order."""
     features = []
     prefix = _provider_url_prefix()
     for hit in finding.result.hits:
-        if hit.latitude is None or hit.longitude is None:
+        placed = sites.get(hit.id, [])
+        if not placed:
             continue
         properties = hit_json(hit, prefix)
         del properties["latitude"], properties["longitude"]
+        properties["sites"] = [_site_json(site) for site in placed]
         features.append(
             {
                 "type": "Feature",
                 "id": hit.id,
-                # RFC 7946: positions are [longitude, latitude].
-                "geometry": {"type": "Point", "coordinates": [hit.longitude, hit.latitude]},
+                "geometry": _geometry(placed),
                 "properties": properties,
             }
         )
@@ -169,8 +196,9 @@ def _csv_safe(value: object) -> object:
     return value
 
 
-def csv_text(finding: Finding) -> str:
-    """The results as CSV with a header row."""
+def csv_text(finding: Finding, sites: dict[str, list[Site]]) -> str:
+    """The results as CSV with a header row: a row per site of each provider (the nearest
+    first; one row, without a position, for a provider with no site)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -186,7 +214,13 @@ def csv_text(finding: Finding) -> str:
             "price_retrieved": cheapest["price_retrieved"] if cheapest else None,
             "illustrative": int(hit.illustrative),
         }
-        writer.writerow([_csv_safe(row[column]) for column in CSV_COLUMNS])
+        placed = sites.get(hit.id, [])
+        for number, site in enumerate(placed or [None], start=1):
+            if site is not None:
+                row |= _site_json(site) | {"site": number, "sites": len(placed)}
+            else:
+                row |= {"site": None, "sites": 0}
+            writer.writerow([_csv_safe(row[column]) for column in CSV_COLUMNS])
     return out.getvalue()
 
 

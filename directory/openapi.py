@@ -189,12 +189,67 @@ _REGIONS = {
     },
 }
 
+_POSITION = {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2}
+_NUMBER_OR_NULL = {"type": ["number", "null"]}
+_SITE = {
+    "type": "object",
+    "description": "One of the provider's sites, in the geometry's order (the nearest first).",
+    "required": ["latitude", "longitude"],
+    "properties": {
+        "city": {"type": ["string", "null"]},
+        "region": {"type": ["string", "null"]},
+        "country": {"type": ["string", "null"]},
+        "latitude": {"type": "number"},
+        "longitude": {"type": "number"},
+        "precision": {"type": ["string", "null"], "enum": ["address", "postal_code", "city", None]},
+        "distance_km": _NUMBER_OR_NULL,
+    },
+}
+_FEATURE = {
+    "type": "object",
+    "required": ["type", "id", "geometry", "properties"],
+    "properties": {
+        "type": {"const": "Feature"},
+        "id": _STRING,
+        "geometry": {
+            "description": "A Point for a provider with one site; a MultiPoint, the nearest "
+            "site first, for one with several. Positions are [longitude, latitude].",
+            "oneOf": [
+                {
+                    "type": "object",
+                    "required": ["type", "coordinates"],
+                    "properties": {"type": {"const": "Point"}, "coordinates": _POSITION},
+                },
+                {
+                    "type": "object",
+                    "required": ["type", "coordinates"],
+                    "properties": {
+                        "type": {"const": "MultiPoint"},
+                        "coordinates": {"type": "array", "items": _POSITION, "minItems": 2},
+                    },
+                },
+            ],
+        },
+        "properties": {
+            "type": "object",
+            "description": "The result row (as in /api/providers, without the nearest site's "
+            "coordinates) and every site.",
+            "required": ["sites"],
+            "properties": {"sites": {"type": "array", "items": _SITE, "minItems": 1}},
+        },
+    },
+}
 _FEATURES = {
     "type": "object",
     "required": ["type", "features"],
     "properties": {
         "type": {"const": "FeatureCollection"},
-        "features": {"type": "array", "items": {"type": "object"}},
+        "features": {
+            "type": "array",
+            "description": "A feature per provider on the page; telehealth-only providers, "
+            "having no site, are left out.",
+            "items": _FEATURE,
+        },
     },
 }
 
@@ -231,7 +286,9 @@ def openapi_document(server: str) -> dict[str, Any]:
         ),
         "/api/providers.csv": (
             {"content": {"text/csv": {"schema": {"type": "string"}}}},
-            "The results as CSV (one page of up to 5,000)",
+            "The results as CSV (one page of up to 5,000 providers): a row per site of each "
+            "provider, the nearest first (`site` 1 of `sites`; a telehealth-only provider has "
+            "one row with `sites` 0 and no position)",
         ),
     }
     paths: dict[str, Any] = {}

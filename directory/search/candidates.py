@@ -123,14 +123,19 @@ def box_clause(boxes: Sequence[BBox], args: dict[str, Any], prefix: str = "") ->
     return " OR ".join(clauses) or "0"
 
 
-def box_join(box: BBox | None, candidates: Candidates, args: dict[str, Any]) -> str | None:
-    """A join restricting providers to those with a location in the bbox (their first there)."""
+def box_join(
+    box: BBox | None, candidates: Candidates, args: dict[str, Any], every_site: bool = False
+) -> str | None:
+    """A join restricting providers to those with a location in the bbox, as ``l``: their
+    first there, or with ``every_site`` each of their locations there (a row per site)."""
     if box is None:
         return None
     boxes = box_clause(split_bbox(box), args)
     located = " UNION ALL ".join(
         f"SELECT r.id FROM {tree} r WHERE {boxes}" for tree in candidates.single_trees()
     )
+    if every_site:
+        return f"JOIN locations l ON l.provider_id = p.id AND l.id IN ({located})"
     return (
         f"JOIN (SELECT l.provider_id, min(l.id) AS location_id FROM ({located}) b "
         "JOIN locations l ON l.id = b.id GROUP BY l.provider_id) m ON m.provider_id = p.id "

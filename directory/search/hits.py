@@ -180,3 +180,52 @@ def attach_details(db: sqlite3.Connection, hits: Sequence[Hit]) -> None:
         ids,
     ):
         by_id[row["provider_id"]].payment_options.append(row["option"])
+
+
+@dataclass(frozen=True)
+class Site:
+    """One of a hit's sites, with its distance from the searched place (None without one)."""
+
+    location_id: int
+    city: str | None
+    region: str | None
+    country: str | None
+    street: str | None
+    postal_code: str | None
+    latitude: float
+    longitude: float
+    precision: str | None
+    distance_km: float | None
+
+
+def every_site(
+    db: sqlite3.Connection, hits: Sequence[Hit], center: Point | None
+) -> dict[str, list[Site]]:
+    """Each hit's sites, by provider id: the hit's own (its nearest) first, then the others
+    nearest first (in the record's order when the search has no place), in one query."""
+    if not hits:
+        return {}
+    by_id: dict[str, list[Site]] = {hit.id: [] for hit in hits}
+    marks = ", ".join("?" for _ in by_id)
+    for row in db.execute(
+        "SELECT l.provider_id, l.id, l.city, coalesce(l.region, p.region), "
+        "coalesce(l.country, p.country), l.street, l.postal_code, l.latitude, l.longitude, "
+        "l.precision FROM locations l JOIN providers p ON p.id = l.provider_id "
+        f"WHERE l.provider_id IN ({marks}) ORDER BY l.provider_id, l.position",
+        list(by_id),
+    ):
+        distance = (
+            None
+            if center is None
+            else geodesic_km(center.latitude, center.longitude, row[7], row[8])
+        )
+        by_id[row[0]].append(
+            Site(row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], row[9], distance)
+        )
+    for hit in hits:
+        own = [site for site in by_id[hit.id] if site.location_id == hit.location_id]
+        others = [site for site in by_id[hit.id] if site.location_id != hit.location_id]
+        if center is not None:
+            others.sort(key=lambda site: site.distance_km or 0.0)
+        by_id[hit.id] = own + others
+    return by_id

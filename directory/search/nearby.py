@@ -121,6 +121,26 @@ def ranking_sql(
     return _nearest_each(candidates, box_clause(bounding_boxes(center, radius_km), args)), args
 
 
+def sites_sql(
+    center: Point, radius_km: float, candidates: Candidates
+) -> tuple[str, dict[str, Any]]:
+    """SQL for every location of every matching provider within the outer radius, by ``a``.
+
+    Columns ``a``, ``k`` and ``id`` as in :func:`ranking_sql`, a row per location: a provider
+    with several sites in the circle has a row for each (the map shows them all).
+    """
+    args = _circle_args(center, radius_km, candidates)
+    box = box_clause(bounding_boxes(center, radius_km), args)
+    join, where = candidates.join(), candidates.where()
+    selects = [
+        f"SELECT {HAVERSINE_A_SQL} AS a, r.id >> {PROVIDER_SHIFT} AS k, r.id AS id "
+        f"FROM {tree} r {join} WHERE ({box}){where}"
+        for tree in candidates.single_trees()
+    ]
+    sql = f"SELECT a, k, id FROM ({' UNION ALL '.join(selects)}) WHERE a <= :outer ORDER BY a, k"
+    return sql, args
+
+
 def _plain(db: sqlite3.Connection) -> sqlite3.Cursor:
     cursor = db.cursor()
     cursor.row_factory = None  # plain tuples: there can be thousands of rows

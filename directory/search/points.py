@@ -1,4 +1,4 @@
-"""The map's points: every provider a search matches (all pages), one marker each."""
+"""The map's points: every site of every provider a search matches (all pages), a marker each."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from typing import Any, NamedTuple
 
 from directory.search.candidates import box_join, candidates_for
 from directory.search.geometry import Point, a_to_km, geodesic_km
-from directory.search.nearby import ranking_sql
+from directory.search.nearby import sites_sql
 from directory.search.params import SearchParams
 
 
 class MapPoint(NamedTuple):
-    """One marker: a provider at its location nearest the searched place."""
+    """One marker: a provider at one of its sites (a provider with several has a point each)."""
 
     id: str
     name: str
@@ -38,17 +38,19 @@ def _point(row: tuple[Any, ...]) -> MapPoint:
 def matching_points(
     db: sqlite3.Connection, params: SearchParams, center: Point | None = None
 ) -> list[MapPoint]:
-    """Every provider the search matches (all pages), one point each, for the map.
+    """Every site of every provider the search matches (all pages), a point each, for the map.
 
-    The set is exactly the one :func:`search` counts; providers without a location (telehealth
-    only) have no point. Distances are the haversine ones (good to 0.6 %). One statement
-    returns everything, as plain tuples: at 100,000 providers this is the map's hot path.
+    The providers are exactly the ones :func:`search` counts; within a circle, each of their
+    sites inside it has a point, nearest first; otherwise each of their sites (in the map area,
+    when there is one). Providers without a location (telehealth only) have no point.
+    Distances are the haversine ones (good to 0.6 %). One statement returns everything, as
+    plain tuples: at 100,000 providers this is the map's hot path.
     """
     cursor = db.cursor()
     cursor.row_factory = None
     if center is not None:
         radius_km = params.radius_km
-        ranked, args = ranking_sql(center, radius_km, candidates_for(params))
+        ranked, args = sites_sql(center, radius_km, candidates_for(params))
         columns = _POINT_COLUMNS.format(lat="l.latitude", lon="l.longitude", distance="x.a")
         rows = cursor.execute(
             f"SELECT {columns} FROM ({ranked}) x JOIN locations l ON l.id = x.id "
@@ -64,12 +66,13 @@ def matching_points(
         ]
     candidates = candidates_for(params)
     where, args = candidates.listed()
-    join = box_join(params.bbox, candidates, args) or (
-        "JOIN locations l ON l.provider_id = p.id AND l.position = 0"
+    join = box_join(params.bbox, candidates, args, every_site=True) or (
+        "JOIN locations l ON l.provider_id = p.id"
     )
     columns = _POINT_COLUMNS.format(lat="l.latitude", lon="l.longitude", distance="NULL")
     rows = cursor.execute(
-        f"SELECT {columns} FROM providers p {join} WHERE {' AND '.join(where)} ORDER BY p.id",
+        f"SELECT {columns} FROM providers p {join} WHERE {' AND '.join(where)} "
+        "ORDER BY p.id, l.position",
         args,
     ).fetchall()
     return [_point(row) for row in rows]

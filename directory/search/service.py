@@ -13,7 +13,7 @@ from directory.db import get_db
 from directory.geo.results import GeocodeResult
 from directory.queries.regions import currency_for
 from directory.search.geometry import Point
-from directory.search.hits import Hit
+from directory.search.hits import Hit, Site, every_site
 from directory.search.params import (
     DEFAULT_PER_PAGE,
     DEFAULT_RADIUS,
@@ -33,6 +33,7 @@ class Finding:
     params: SearchParams
     place: GeocodeResult | None
     result: SearchResult
+    center: Point | None = None
 
 
 def _named_region(params: SearchParams, place: GeocodeResult | None) -> str | None:
@@ -182,7 +183,13 @@ def find_providers(
         telehealth_codes=plan.telehealth_codes,
         home_country=plan.home_country,
     )
-    return Finding(params=plan.params, place=plan.place, result=result)
+    return Finding(params=plan.params, place=plan.place, result=result, center=plan.center)
+
+
+def sites_found(finding: Finding) -> dict[str, list[Site]]:
+    """Every site of each provider on the finding's page, the nearest first (see
+    :func:`directory.search.hits.every_site`); for the exports' row per site."""
+    return every_site(get_db(), finding.result.hits, finding.center)
 
 
 def telehealth_serving(codes: Iterable[str]) -> list[Hit]:

@@ -13,7 +13,7 @@ from directory.openapi import openapi_document
 from directory.queries.providers import get_provider
 from directory.queries.regions import get_region, list_regions
 from directory.search.params import EXPORT_DEFAULT_PER_PAGE, EXPORT_MAX_PER_PAGE, ParamError
-from directory.search.service import find_providers
+from directory.search.service import find_providers, sites_found
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 
@@ -48,7 +48,7 @@ def providers_geojson() -> Response:
         max_per_page=EXPORT_MAX_PER_PAGE,
         default_per_page=EXPORT_DEFAULT_PER_PAGE,
     )
-    response = jsonify(exports.feature_collection(finding))
+    response = jsonify(exports.feature_collection(finding, sites_found(finding)))
     response.mimetype = "application/geo+json"
     _paging_headers(response, finding.result.total, finding.params.page, finding.result.pages)
     return response
@@ -62,7 +62,7 @@ def providers_csv() -> Response:
         max_per_page=EXPORT_MAX_PER_PAGE,
         default_per_page=EXPORT_DEFAULT_PER_PAGE,
     )
-    response = Response(exports.csv_text(finding), mimetype="text/csv")
+    response = Response(exports.csv_text(finding, sites_found(finding)), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="providers.csv"'
     _paging_headers(response, finding.result.total, finding.params.page, finding.result.pages)
     return response

@@ -23,15 +23,26 @@ from bench.map_bench import NOT_LOCAL, serve
 from directory import create_app
 from directory.dataset.build import build_database
 from directory.db import close_all
-from tests.builders import make_provider, write_dataset
+from tests.builders import make_location, make_provider, write_dataset
 from tests.chromium import chromium_missing_reason
 from tests.seed import SEED_JURISDICTIONS, SEED_PROVIDERS
 
 #: Names that would run script if a popup or tooltip ever used innerHTML.
 HOSTILE_NAME = '<img src=x onerror="window.__xss=1">Hostile & Co'
 HOSTILE_SCRIPT = "</script><script>window.__xss=2</script>"
-#: Hostile names, and a twin of the Portland clinic at the very same coordinates.
+#: A provider with two sites, far from every other search the tests make.
+TWO_SITE_ID = "two-site-clinic-england"
+#: Hostile names, a twin of the Portland clinic at the very same coordinates, and a provider
+#: with two sites (Brighton and Manchester).
 EXTRA_PROVIDERS = [
+    make_provider(
+        id=TWO_SITE_ID,
+        name="Two Site Clinic",
+        locations=[
+            make_location("Brighton", "GB-ENG", "GB", 50.8225, -0.1372),
+            make_location("Manchester", "GB-ENG", "GB", 53.4808, -2.2426),
+        ],
+    ),
     make_provider(
         id="hostile-name-austin",
         name=HOSTILE_NAME,

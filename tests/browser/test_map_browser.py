@@ -69,9 +69,23 @@ def test_the_whole_directory_says_how_many_are_telehealth_only(
     open_map(page, f"{live_server}/map")
     total = api_total(browser_app, live_server, {})
     drawn = drawn_count(page)
-    assert drawn == total - 1  # Lone Star Telehealth has no location
+    # Lone Star Telehealth has no location; the two-site clinic has a marker at each site.
+    assert drawn == total - 1 + 1
     status = page.inner_text("#map-status")
-    assert f"{drawn} providers shown on the map; 1 provides telehealth only" in status
+    shown = f"{total - 1} providers (at {drawn} sites) shown on the map"
+    assert f"{shown}; 1 provides telehealth only" in status
+
+
+def test_a_provider_with_two_sites_has_a_marker_at_each(page: Page, live_server: str) -> None:
+    open_map(page, map_url(live_server, {"bbox": "-5,50,2,55"}))  # with the seeded London clinic
+    markers = page.locator('.kt-marker[title^="Two Site Clinic ("]')
+    expect(markers).to_have_count(2)
+    assert page.inner_text("#map-status").startswith("2 providers (at 3 sites) shown on the map")
+    markers.first.click()
+    expect(page.locator(".kt-popup-name")).to_have_text("Two Site Clinic")
+    # Within a circle around Brighton only the Brighton site is drawn.
+    open_map(page, map_url(live_server, {"near": "50.8225,-0.1372", "radius": "30"}))
+    expect(page.locator('.kt-marker[title^="Two Site Clinic ("]')).to_have_count(1)
 
 
 def test_popup_shows_the_provider(page: Page, live_server: str) -> None:

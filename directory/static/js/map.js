@@ -32,6 +32,7 @@
     points: [],
     index: null,
     shown: 0,
+    providers: 0,
     drawn: new Map(),
     enabled: new Set(config.treatments.map((t) => t.code)),
     details: new Map(),
@@ -159,7 +160,8 @@
     const count = feature.properties.point_count;
     const marker = L.marker(latlng, {
       icon: clusterIcon(count),
-      title: plural(count, "provider") + " here: select to zoom in",
+      // Where some provider has several sites, a group counts sites, not providers.
+      title: plural(count, state.rows.length > state.providers ? "site" : "provider") + " here: select to zoom in",
     });
     return onActivate(marker, (fromKeyboard) => expandCluster(feature, latlng, fromKeyboard));
   }
@@ -230,9 +232,14 @@
     return false;
   }
 
+  // A provider with several sites has a point at each; counts are of providers.
+  function providersOf(rows) {
+    return new Set(rows.map((row) => row[FIELD.id])).size;
+  }
+
   function buildIndex() {
     const chosen = state.points.filter((point) => matchesFilter(state.rows[point.properties.i]));
-    state.shown = chosen.length;
+    state.shown = providersOf(chosen.map((point) => state.rows[point.properties.i]));
     state.index = new Supercluster({ radius: CLUSTER_RADIUS, minZoom: map.getMinZoom(), maxZoom: CLUSTER_MAX_ZOOM, minPoints: 2 });
     state.index.load(chosen);
     layer.clearLayers();
@@ -243,13 +250,14 @@
   // --- status line ---------------------------------------------------------------------------
 
   function describe() {
-    const count = state.rows.length;
+    const count = state.providers;
     if (!count) {
       setStatus(["No providers to show on the map for this search. ", link(listUrl(), "See the list"), " for telehealth options and the nearest providers."]);
       return;
     }
     const parts = [];
-    if (state.shown === count) parts.push(plural(count, "provider") + " shown on the map");
+    const sites = state.rows.length > count ? " (at " + number(state.rows.length) + " sites)" : "";
+    if (state.shown === count) parts.push(plural(count, "provider") + sites + " shown on the map");
     else parts.push(number(state.shown) + " of " + plural(count, "provider") + " shown on the map (filtered by treatment)");
     const telehealthOnly = Math.max(0, config.total - count);
     if (telehealthOnly) {
@@ -533,8 +541,12 @@
       properties: { i: i },
       geometry: { type: "Point", coordinates: [row[FIELD.lon], row[FIELD.lat]] },
     }));
+    state.providers = providersOf(state.rows);
     const counts = {};
+    const counted = new Set();
     for (const row of state.rows) {
+      if (counted.has(row[FIELD.id])) continue;
+      counted.add(row[FIELD.id]);
       config.treatments.forEach((treatment, bit) => {
         if (row[FIELD.treatments] & (1 << bit)) counts[treatment.code] = (counts[treatment.code] || 0) + 1;
       });
