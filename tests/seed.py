@@ -114,6 +114,7 @@ SEED_PROVIDERS: list[dict[str, Any]] = [
         name="Arctic Clinic",
         locations=[make_location("Tromsø", "NO-54", "NO", 69.6492, 18.9553)],
         treatments=[{"code": "iv_infusion"}],
+        payment_options=[],  # unknown: matches no payment filter
     ),
 ]
 

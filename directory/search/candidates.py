@@ -78,11 +78,13 @@ def candidates_for(params: SearchParams) -> Candidates:
             "AND t.unit = 'per_session' AND t.currency = :currency "
             f"AND t.price_min <= :max_price{same_treatment})"
         )
-    if params.payment is not None:
-        args["payment"] = params.payment.value
+    if params.payment:
+        names = [f"payment{index}" for index in range(len(params.payment))]
+        args.update(zip(names, (option.value for option in params.payment), strict=True))
+        listed = ", ".join(f":{name}" for name in names)
         where.append(
             "EXISTS (SELECT 1 FROM payment_options o "
-            "WHERE o.provider_id = p.id AND o.option = :payment)"
+            f"WHERE o.provider_id = p.id AND o.option IN ({listed}))"
         )
     if params.accepting is not None:
         args["accepting"] = params.accepting

@@ -31,9 +31,12 @@ EXPORT_DEFAULT_PER_PAGE = 1000
 ACCEPTING_VALUES = ("yes", "no", "unknown")
 FLAG_VALUES = ("0", "1", "true", "false")
 
-#: How a value is read: free text, a number, a whole number, one of ``choices``, a
-#: jurisdiction code, an ISO 4217 currency code, a map box, or a yes/no flag.
-Kind = Literal["text", "number", "integer", "choice", "region", "currency", "bbox", "flag"]
+#: How a value is read: free text, a number, a whole number, one of ``choices``, any of
+#: ``choices`` (comma-separated or repeated), a jurisdiction code, an ISO 4217 currency code,
+#: a map box, or a yes/no flag.
+Kind = Literal[
+    "text", "number", "integer", "choice", "choices", "region", "currency", "bbox", "flag"
+]
 #: Where the search form shows a parameter: always, under "Filters", carried along unseen,
 #: or not at all (the API's and the map's own).
 Placement = Literal["form", "filter", "hidden", "none"]
@@ -59,6 +62,12 @@ class Parameter:
         schema: dict[str, Any]
         if self.kind in ("choice", "flag"):
             schema = {"type": "string", "enum": list(self.choices)}
+        elif self.kind == "choices":
+            schema = {
+                "type": "array",
+                "items": {"type": "string", "enum": list(self.choices)},
+                "maxItems": len(self.choices),
+            }
         elif self.kind == "number":
             schema = {"type": "number", "minimum": self.low, "maximum": self.high}
         elif self.kind == "integer":
@@ -67,12 +76,16 @@ class Parameter:
             schema = {"type": "string", "pattern": "^[A-Za-z]{3}$"}
         else:
             schema = {"type": "string", "maxLength": self.max_length}
-        return {
+        document: dict[str, Any] = {
             "name": self.name,
             "in": "query",
             "description": self.help,
             "schema": schema | overrides,
         }
+        if self.kind == "choices":
+            # One comma-separated value (repeating the parameter is accepted too).
+            document |= {"style": "form", "explode": False}
+        return document
 
 
 PARAMETERS: tuple[Parameter, ...] = (
@@ -111,8 +124,10 @@ PARAMETERS: tuple[Parameter, ...] = (
     ),
     Parameter(
         "payment",
-        "choice",
-        "Only providers stating this payment option.",
+        "choices",
+        "Only providers stating any of these payment options (comma-separated, e.g. "
+        "`private_insurance,public_insurance`); a provider whose payment options are unknown "
+        "never matches.",
         choices=tuple(option.value for option in PaymentOption),
         placement="filter",
     ),
@@ -156,6 +171,8 @@ PARAMETERS: tuple[Parameter, ...] = (
     ),
 )
 BY_NAME = {parameter.name: parameter for parameter in PARAMETERS}
+#: The parameters that take several choices.
+MULTIPLE = tuple(parameter for parameter in PARAMETERS if parameter.kind == "choices")
 
 
 def names_placed(*placements: Placement) -> tuple[str, ...]:
@@ -192,7 +209,7 @@ class SearchParams:
     #: The currency ``max_price`` is compared in: ``currency``, else the searched country's
     #: (set by the search service; not a parameter of its own).
     compare_currency: str | None = None
-    payment: PaymentOption | None = None
+    payment: tuple[PaymentOption, ...] = ()
     accepting: str | None = None
     q: str = ""
     region: str | None = None
@@ -218,7 +235,7 @@ class SearchParams:
             elif parameter.name == "unit":
                 if params.unit_given or value != defaults["unit"]:
                     args["unit"] = value
-            elif value != defaults[parameter.name] and value is not None:
+            elif value != defaults[parameter.name] and value is not None and value != ():
                 args[parameter.name] = _as_text(value)
         return args
 
@@ -234,6 +251,8 @@ def _as_text(value: object) -> str:
         return "1"
     if isinstance(value, (TreatmentCode, PaymentOption)):
         return value.value
+    if isinstance(value, tuple):
+        return ",".join(_as_text(item) for item in value)
     if isinstance(value, BBox):
         return value.as_param()
     if isinstance(value, float):
@@ -286,6 +305,15 @@ def _choice(raw: str, name: str, allowed: tuple[str, ...]) -> str | None:
     if raw not in allowed:
         raise ParamError(name, f"{name} must be one of: {', '.join(allowed)}")
     return raw
+
+
+def _choices(raw: str, name: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    """Comma-separated choices, each checked, in the order of ``allowed``, each once."""
+    chosen = {part.strip() for part in raw.split(",") if part.strip()}
+    wrong = sorted(chosen - set(allowed))
+    if wrong:
+        raise ParamError(name, f"{name} must be any of: {', '.join(allowed)}")
+    return tuple(choice for choice in allowed if choice in chosen)
 
 
 def _region(raw: str) -> str | None:
@@ -348,10 +376,26 @@ def _read(parameter: Parameter, raw: str, high: float) -> object:
     if kind == "bbox":
         text = _text(raw, name, parameter.max_length)
         return parse_bbox(text) if text else None
+    if kind == "choices":
+        return _choices(raw[: parameter.max_length + 1], name, parameter.choices)
     choice = _choice(raw, name, parameter.choices)
     if kind == "flag":
         return choice in ("1", "true")
     return choice
+
+
+def single_values(args: Mapping[str, str]) -> dict[str, str]:
+    """A request's query as one text per name: a parameter of several choices given more than
+    once (``payment=a&payment=b``, as a form's ticks send it) is joined with commas; of any
+    other, the first value counts."""
+    getlist = getattr(args, "getlist", None)
+    values = dict(args.items())
+    if getlist is not None:
+        for parameter in MULTIPLE:
+            given = getlist(parameter.name)
+            if len(given) > 1:
+                values[parameter.name] = ",".join(given)
+    return values
 
 
 def parse_search_params(
@@ -363,7 +407,7 @@ def parse_search_params(
     """Validate the search parameters in ``args`` (a request's query string), row by row
     of :data:`PARAMETERS`; the first bad one raises :class:`ParamError`."""
     # A plain dict: a request's MultiDict raises (and catches) an exception per absent key.
-    args = dict(args.items())
+    args = single_values(args)
     unit = _choice(args.get("unit", ""), "unit", BY_NAME["unit"].choices) or "km"
     highs = {
         "radius": round(MAX_RADIUS_KM if unit == "km" else MAX_RADIUS_KM / KM_PER_MILE),
@@ -380,7 +424,7 @@ def parse_search_params(
         unit=unit,
         unit_given=bool(args.get("unit", "").strip()),
         treatment=TreatmentCode(values["treatment"]) if values["treatment"] else None,
-        payment=PaymentOption(values["payment"]) if values["payment"] else None,
+        payment=tuple(PaymentOption(option) for option in values["payment"]),
         page=values["page"] or 1,
         per_page=values["per_page"] or default_per_page,
     )

@@ -46,6 +46,7 @@ from directory.search.params import (
     ParamError,
     SearchParams,
     names_placed,
+    single_values,
 )
 from directory.search.service import (
     Finding,
@@ -72,9 +73,10 @@ ECHO_LIMIT = MAX_TEXT * 2
 
 def form_values(args: Mapping[str, str]) -> dict[str, str]:
     """The submitted search fields, cleaned for echoing back into the form."""
+    given = single_values(args)
     values = {}
     for name in (*FORM_FIELDS, *HIDDEN_FIELDS):
-        value = args.get(name, "")
+        value = given.get(name, "")
         values[name] = value.replace("\x00", "")[:ECHO_LIMIT]
     return values
 
@@ -180,7 +182,7 @@ def filter_notes(params: SearchParams, db: sqlite3.Connection) -> list[str]:
     empty or short list is not mistaken for "nobody does"."""
     wanted = [
         (params.accepting is not None, "accepting", "whether they accept new patients"),
-        (params.payment is not None, "payment", "how patients can pay"),
+        (bool(params.payment), "payment", "how patients can pay"),
         (params.max_price is not None, "price", "a price"),
     ]
     if not any(on for on, _, _ in wanted):

@@ -30,8 +30,12 @@ def test_the_openapi_document_lists_every_row(path: str) -> None:
     documented = {parameter["name"]: parameter for parameter in operation["parameters"]}
     for parameter in PARAMETERS:
         assert documented[parameter.name]["description"] == parameter.help
-        if parameter.choices:
-            assert documented[parameter.name]["schema"]["enum"] == list(parameter.choices)
+        schema = documented[parameter.name]["schema"]
+        if parameter.kind == "choices":
+            assert schema["items"]["enum"] == list(parameter.choices)
+            assert documented[parameter.name]["explode"] is False
+        elif parameter.choices:
+            assert schema["enum"] == list(parameter.choices)
 
 
 def test_the_error_shape_names_the_parameter() -> None:
@@ -45,7 +49,9 @@ def test_the_form_shows_the_rows_placed_in_it() -> None:
     assert HIDDEN_FIELDS == ("region", "per_page")
 
 
-@pytest.mark.parametrize("parameter", [p for p in PARAMETERS if p.kind in ("choice", "flag")])
+@pytest.mark.parametrize(
+    "parameter", [p for p in PARAMETERS if p.kind in ("choice", "choices", "flag")]
+)
 def test_a_value_outside_the_choices_names_its_parameter(parameter: object) -> None:
     name = parameter.name  # type: ignore[attr-defined]
     with pytest.raises(ParamError) as raised:

@@ -103,7 +103,9 @@ def test_error_pages_use_the_layout(site_client: FlaskClient) -> None:
 
 def test_home_has_form_and_data_currency(site_client: FlaskClient) -> None:
     html = get_text(site_client, "/")
-    for name in ("near", "radius", "unit", "treatment", "max_price", "payment", "accepting", "q"):
+    assert '<fieldset class="field choices" id="field-payment" tabindex="-1"' in html
+    assert "<legend>Payment options</legend>" in html
+    for name in ("near", "radius", "unit", "treatment", "max_price", "accepting", "q"):
         assert f'<label for="field-{name}">' in html
         assert f'id="field-{name}" name="{name}"' in html
     assert "not yet verified unless marked" in html
@@ -238,7 +240,8 @@ def test_filters_are_kept_in_the_form(site_client: FlaskClient) -> None:
         "&include_closed=1&q=Harbor&max_price=600&radius=20",
     )
     assert '<option value="iv_infusion" selected>' in html
-    assert '<option value="cash" selected>' in html
+    assert 'id="field-payment-cash" name="payment" value="cash" checked>' in html
+    assert 'id="field-payment-financing" name="payment" value="financing">' in html
     assert '<option value="yes" selected>' in html
     assert '<option value="mi" selected>' in html
     assert 'name="include_closed" value="1" checked' in html
@@ -337,7 +340,8 @@ def test_geocoder_fallback_sentence_is_shown(site_client: FlaskClient) -> None:
         ("unit=furlongs", "unit", "unit must be one of"),
         ("treatment=magic", "treatment", "treatment must be one of"),
         ("max_price=-1", "max_price", "max_price must be between"),
-        ("payment=barter", "payment", "payment must be one of"),
+        ("payment=barter", "payment", "payment must be any of"),
+        ("payment=cash,barter", "payment", "payment must be any of"),
         ("accepting=maybe", "accepting", "accepting must be one of"),
         ("include_closed=perhaps", "include_closed", "include_closed must be one of"),
     ],
@@ -348,7 +352,7 @@ def test_bad_input_is_shown_next_to_its_field(
     html = get_text(site_client, f"/providers?{query}", 400)
     assert f'<p class="field-error" id="error-{field}">' in html
     assert message in html.split(f'id="error-{field}">')[1]
-    control = re.search(rf'<(?:input|select)[^>]*id="field-{field}"[^>]*>', html)
+    control = re.search(rf'<(?:input|select|fieldset)[^>]*id="field-{field}"[^>]*>', html)
     assert control is not None
     assert 'aria-invalid="true"' in control.group(0)
     assert f"error-{field}" in control.group(0)
