@@ -7,7 +7,7 @@ a location's id encodes its provider.
 from __future__ import annotations
 
 #: Bumped whenever the build writes a file an older reader could not use.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 #: Tables every built file has; a file without them is not a directory database.
 EXPECTED_TABLES = frozenset({"meta", "providers", "locations", "jurisdictions", "treatments"})
 

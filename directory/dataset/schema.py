@@ -165,8 +165,15 @@ def create_schema(db: sqlite_utils.Database) -> None:
         pk=("provider_id", "position"),
         foreign_keys=[("provider_id", "providers", "id")],
     )
+    # provider_key and name_order (the provider's place in the list by name) are filled in by
+    # finish_schema, so that a region's telehealth list is read in name order from an index.
     db.table("telehealth_areas").create(
-        {"provider_id": _TEXT, "jurisdiction_code": _TEXT},
+        {
+            "provider_id": _TEXT,
+            "jurisdiction_code": _TEXT,
+            "provider_key": _INT,
+            "name_order": _INT,
+        },
         pk=("provider_id", "jurisdiction_code"),
         foreign_keys=[
             ("provider_id", "providers", "id"),
@@ -206,7 +213,17 @@ def finish_schema(db: sqlite_utils.Database) -> None:
     db.table("providers").create_index(["status", "do_not_list"])
     db.table("treatments").create_index(["code", "price_min"])
     db.table("payment_options").create_index(["option"])
-    db.table("telehealth_areas").create_index(["jurisdiction_code"])
+    db.execute(
+        "CREATE TEMP TABLE name_orders AS SELECT key, row_number() OVER "
+        "(ORDER BY name COLLATE NOCASE, id) AS name_order FROM providers"
+    )
+    db.execute(
+        "UPDATE telehealth_areas SET provider_key = p.key, name_order = n.name_order "
+        "FROM providers p JOIN name_orders n ON n.key = p.key "
+        "WHERE p.id = telehealth_areas.provider_id"
+    )
+    db.execute("DROP TABLE name_orders")
+    db.table("telehealth_areas").create_index(["jurisdiction_code", "name_order"])
     db.table("jurisdictions").create_index(["parent"])
     db.table("provider_sources").create_index(["source_id"])
     db.table("fact_sources").create_index(["source_id"])

@@ -117,17 +117,21 @@ def telehealth_for(
     if not codes:
         return []
     where, args = candidates_for(params).listed()
-    areas = {f"area{i}": code for i, code in enumerate(codes)}
-    args.update(areas)
-    marks = ", ".join(":" + key for key in areas)
-    where.append(
-        f"p.id IN (SELECT provider_id FROM telehealth_areas WHERE jurisdiction_code IN ({marks}))"
-    )
     args["limit"] = limit
+    # Each area's programmes are read in name order from the index on (area, name_order),
+    # the first ``limit`` that pass the filters; the areas' lists are then merged.
+    firsts = []
+    for index, code in enumerate(codes):
+        args[f"area{index}"] = code
+        firsts.append(
+            "SELECT * FROM (SELECT t.provider_key AS k, t.name_order AS o FROM telehealth_areas t "
+            f"JOIN providers p ON p.key = t.provider_key WHERE t.jurisdiction_code = :area{index} "
+            f"AND {' AND '.join(where)} ORDER BY t.name_order LIMIT :limit)"
+        )
     rows = db.execute(
-        f"SELECT {HIT_COLUMNS} FROM providers p "
-        "LEFT JOIN locations l ON l.provider_id = p.id AND l.position = 0 "
-        f"WHERE {' AND '.join(where)} ORDER BY p.name COLLATE NOCASE, p.id LIMIT :limit",
+        f"SELECT {HIT_COLUMNS} FROM (SELECT k, min(o) AS o FROM ({' UNION ALL '.join(firsts)}) "
+        "GROUP BY k ORDER BY o LIMIT :limit) f JOIN providers p ON p.key = f.k "
+        "LEFT JOIN locations l ON l.provider_id = p.id AND l.position = 0 ORDER BY f.o",
         args,
     ).fetchall()
     hits = [hit_from_row(row) for row in rows]

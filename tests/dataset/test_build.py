@@ -99,8 +99,15 @@ def test_normalised_tables_hold_every_fact(two_providers: Path) -> None:
         "private_insurance",
         "public_insurance",
     ]
+    key = db.execute("SELECT key FROM providers WHERE id = 'lakeside-spravato-toronto'").fetchone()
+    by_name = [row[0] for row in db.execute("SELECT id FROM providers ORDER BY name, id")]
     assert list(db["telehealth_areas"].rows) == [
-        {"provider_id": "lakeside-spravato-toronto", "jurisdiction_code": "CA-ON"}
+        {
+            "provider_id": "lakeside-spravato-toronto",
+            "jurisdiction_code": "CA-ON",
+            "provider_key": key[0],
+            "name_order": by_name.index("lakeside-spravato-toronto") + 1,
+        }
     ]
     assert db["quality_signals"].count == 1 and db["screening_requirements"].count == 1
     assert db["provider_notes"].count == 1 and db["provider_note_sources"].count == 1
