@@ -29,7 +29,7 @@ from directory.geo.regions import region_name
 if TYPE_CHECKING:
     from directory.geo.sources import PlaceRow
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: GeoNames city file to build from: cities of at least this many people.
 DEFAULT_MIN_CITY_POPULATION = 1000
 #: Credits the data licences ask for wherever results are shown (see ``sources``).
@@ -53,6 +53,8 @@ CREATE TABLE places (
     longitude REAL NOT NULL,
     population INTEGER NOT NULL
 );
+-- nearest_city reads a band of latitude, not the whole table.
+CREATE INDEX places_by_latitude ON places (kind, latitude);
 -- general = 0 marks codes ("BY", "DEU") that only count after a comma.
 CREATE TABLE names (
     key TEXT NOT NULL,
@@ -113,10 +115,24 @@ def default_gazetteer_path(cache_dir: Path) -> Path:
 
 
 def ensure_gazetteer(path: Path) -> Path:
-    """Build the gazetteer at ``path`` unless it already exists; return ``path``."""
-    if not path.exists():
+    """Build the gazetteer at ``path`` unless one of this schema version is there (a file of
+    an older version, left by an earlier release, is rebuilt in place); return ``path``."""
+    if not path.exists() or schema_version_of(path) != str(SCHEMA_VERSION):
         build_gazetteer(path)
     return path
+
+
+def schema_version_of(path: Path) -> str | None:
+    """The schema version a gazetteer file declares; None when it is not one."""
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        finally:
+            db.close()
+    except sqlite3.DatabaseError:
+        return None
+    return str(row[0]) if row else None
 
 
 def build_gazetteer(path: Path, *, min_city_population: int = DEFAULT_MIN_CITY_POPULATION) -> None:

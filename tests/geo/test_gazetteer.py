@@ -39,6 +39,35 @@ def test_ensure_gazetteer_keeps_an_existing_file(gazetteer_path: Path) -> None:
     assert gazetteer_path.stat().st_mtime_ns == before
 
 
+def test_ensure_gazetteer_rebuilds_a_file_of_an_older_version(
+    gazetteer_path: Path, tmp_path: Path
+) -> None:
+    old = tmp_path / "gazetteer.db"
+    old.write_bytes(gazetteer_path.read_bytes())
+    with sqlite3.connect(old) as db:
+        db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+        db.execute("DROP INDEX places_by_latitude")
+    db.close()
+    with pytest.raises(ValueError, match="rebuild it"):
+        Gazetteer(old)
+    assert ensure_gazetteer(old) == old
+    with Gazetteer(old) as rebuilt:
+        assert rebuilt.nearest_city(30.27, -97.74) is not None
+
+
+def test_nearest_city_reads_a_band_of_latitude(gazetteer_path: Path) -> None:
+    with sqlite3.connect(f"{gazetteer_path.as_uri()}?mode=ro", uri=True) as db:
+        plan = " ".join(
+            str(row[3])
+            for row in db.execute(
+                "EXPLAIN QUERY PLAN SELECT name FROM places WHERE kind = 'city' "
+                "AND latitude BETWEEN 29 AND 31 AND longitude BETWEEN -98 AND -96"
+            )
+        )
+    db.close()
+    assert "places_by_latitude" in plan
+
+
 def test_failed_build_leaves_old_file_and_no_temp_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
